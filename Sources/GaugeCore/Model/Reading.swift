@@ -1,0 +1,118 @@
+/// Why a sample carries no value.
+public enum GapReason: String, Sendable {
+    /// The radar or ultrasonic sensor found no echo (`0xFFFF` in `mpsc-v1`).
+    case noEcho = "no_echo"
+}
+
+/// What one sample measured.
+public enum SampleValue: Sendable, Equatable {
+    /// Distance from the sensor face down to the water surface (downward-looking sensor).
+    case distance(mm: Int32)
+    /// Depth of water above a submersible probe.
+    case depth(mm: Int32)
+    case gap(GapReason)
+}
+
+/// One sample of a reading, timed relative to the uplink.
+public struct Sample: Sendable, Equatable {
+    /// Seconds relative to the uplink's receive time: 0 or negative.
+    public var offsetSeconds: Int32
+    public var value: SampleValue
+
+    @inlinable
+    public init(offsetSeconds: Int32, value: SampleValue) {
+        self.offsetSeconds = offsetSeconds
+        self.value = value
+    }
+}
+
+/// The samples of one frame, stored inline so a reading never touches the heap.
+public struct SampleList: Sendable, RandomAccessCollection {
+    public static let capacity = 16
+
+    @usableFromInline var storage: InlineArray<16, Sample>
+    public private(set) var count: Int
+
+    @inlinable
+    public init() {
+        storage = InlineArray(repeating: Sample(offsetSeconds: 0, value: .gap(.noEcho)))
+        count = 0
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    @inlinable
+    public subscript(position: Int) -> Sample {
+        precondition(position >= 0 && position < count, "sample index out of range")
+        return storage[position]
+    }
+
+    /// Appends a sample. Codecs check their sample count against `capacity` before they append.
+    @inlinable
+    public mutating func append(_ sample: Sample) {
+        precondition(count < Self.capacity, "more samples than a frame can hold")
+        storage[count] = sample
+        count += 1
+    }
+}
+
+/// Device facts from a status frame.
+public struct DeviceStatus: Sendable, Equatable {
+    public var firmwareMajor: UInt8
+    public var firmwareMinor: UInt8
+    public var resetCause: ResetCause
+    public var uptimeSeconds: UInt32
+    public var signalQualityPercent: UInt8
+
+    public enum ResetCause: UInt8, Sendable {
+        case powerOn = 0, watchdog, brownOut, software, other
+
+        public var name: String {
+            switch self {
+            case .powerOn: "power-on"
+            case .watchdog: "watchdog"
+            case .brownOut: "brown-out"
+            case .software: "software"
+            case .other: "other"
+            }
+        }
+    }
+
+    public init(
+        firmwareMajor: UInt8, firmwareMinor: UInt8, resetCause: ResetCause, uptimeSeconds: UInt32,
+        signalQualityPercent: UInt8
+    ) {
+        self.firmwareMajor = firmwareMajor
+        self.firmwareMinor = firmwareMinor
+        self.resetCause = resetCause
+        self.uptimeSeconds = uptimeSeconds
+        self.signalQualityPercent = signalQualityPercent
+    }
+}
+
+/// What every codec yields for one frame: the reading model of the product specification.
+/// A fixed-size value: decoding allocates nothing.
+public struct Reading: Sendable {
+    public enum Kind: String, Sendable {
+        case measurement, status
+    }
+
+    public var kind: Kind
+    public var samples = SampleList()
+    public var batteryMillivolts: Int32?
+    public var batteryPercent: Int32?
+    public var temperatureCelsius: Double?
+    public var fault: Bool?
+    public var tilt: Bool?
+    public var deviceAlarm: Bool?
+    public var sequence: UInt16?
+    public var intervalSeconds: UInt16?
+    public var ageSeconds: UInt16?
+    public var status: DeviceStatus?
+
+    @inlinable
+    public init(kind: Kind) {
+        self.kind = kind
+    }
+}
