@@ -31,12 +31,13 @@ public struct SampleList: Sendable, RandomAccessCollection {
     public static let capacity = 16
 
     @usableFromInline var storage: InlineArray<16, Sample>
-    public private(set) var count: Int
+    @usableFromInline var _count: Int
+    public var count: Int { _count }
 
     @inlinable
     public init() {
         storage = InlineArray(repeating: Sample(offsetSeconds: 0, value: .gap(.noEcho)))
-        count = 0
+        _count = 0
     }
 
     public var startIndex: Int { 0 }
@@ -53,7 +54,7 @@ public struct SampleList: Sendable, RandomAccessCollection {
     public mutating func append(_ sample: Sample) {
         precondition(count < Self.capacity, "more samples than a frame can hold")
         storage[count] = sample
-        count += 1
+        _count += 1
     }
 }
 
