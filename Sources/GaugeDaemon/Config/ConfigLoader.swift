@@ -1,0 +1,422 @@
+import Foundation
+import GaugeCore
+
+/// One thing wrong with a config file, printed as `check-config` shows it: `file:line: key: message`.
+public struct ConfigProblem: Sendable, Hashable, CustomStringConvertible {
+    /// The config file's path as it was given.
+    public var file: String
+    /// 1-based; `nil` only when the file could not be read at all.
+    public var line: Int?
+    /// The key path, such as `gauge[2].stages[0].enter_cm`. Indexes count from 0, in the order the file writes
+    /// the elements (`[[gauge]]` blocks, entries of `stages`). `nil` for a TOML syntax error and an unreadable file.
+    public var key: String?
+    /// What is wrong, phrased to follow the key: "must be between 1 and 65535".
+    public var message: String
+
+    /// A problem as the loader records it; other checks of a config (such as one that opens the database) may
+    /// report theirs the same way.
+    public init(file: String, line: Int?, key: String?, message: String) {
+        self.file = file
+        self.line = line
+        self.key = key
+        self.message = message
+    }
+
+    /// `file:line: key: message`, leaving out the parts that are `nil`.
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        if let key { text += ": \(key)" }
+        return text + ": " + message
+    }
+}
+
+/// Every problem found in a config file, one per line when printed, in the order of the file.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    /// Never empty.
+    public var problems: [ConfigProblem]
+
+    /// Wraps problems found by ``Config/load(path:)`` or a later check.
+    public init(problems: [ConfigProblem]) {
+        self.problems = problems
+    }
+
+    /// One problem per line, ready for stderr.
+    public var description: String {
+        problems.map(\.description).joined(separator: "\n")
+    }
+}
+
+extension Config {
+    /// Reads and checks the config file at `path`.
+    ///
+    /// - Throws: ``ConfigError`` with every problem in the file, or with the one saying it cannot be read.
+    public static func load(path: String) throws(ConfigError) -> Config {
+        func unreadable(_ reason: String) -> ConfigError {
+            ConfigError(problems: [ConfigProblem(file: path, line: nil, key: nil, message: "cannot read: \(reason)")])
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw unreadable(error.systemReason)
+        }
+        guard let text = String(validating: data, as: UTF8.self) else { throw unreadable("not UTF-8 text") }
+        return try parse(text: text, file: path)
+    }
+
+    /// Checks config text as if read from `file`: the name problems carry, and the place relative paths in the
+    /// text are resolved from.
+    ///
+    /// A TOML syntax error ends the reading and is the only problem reported; otherwise every problem is.
+    public static func parse(text: String, file: String) throws(ConfigError) -> Config {
+        let document: TOMLTable
+        do {
+            document = try TOMLTable.parse(text)
+        } catch {
+            throw ConfigError(problems: [ConfigProblem(file: file, line: error.line, key: nil, message: error.message)])
+        }
+        let log = ProblemLog(file: file)
+        let schema = ConfigSchema(directory: URL(fileURLWithPath: file).deletingLastPathComponent())
+        let config = TableReader.read(document, path: "", log: log, schema.readConfig)
+        guard let config, log.problems.isEmpty else { throw ConfigError(problems: log.problemsByLine) }
+        return config
+    }
+}
+
+extension Error {
+    /// The system's own words ("No such file or directory") without Foundation's "The operation could not be
+    /// completed." before them.
+    fileprivate var systemReason: String {
+        guard let underlying = (self as? CocoaError)?.underlying.map({ $0 as NSError }),
+            underlying.domain == NSPOSIXErrorDomain
+        else { return localizedDescription }
+        return String(cString: strerror(Int32(underlying.code)))
+    }
+}
+
+// MARK: - Schema
+
+/// What each section of the file may hold and how its values are checked.
+private struct ConfigSchema {
+    /// The config file's directory, which relative paths in it start from.
+    let directory: URL
+
+    func readConfig(_ r: inout TableReader) -> Config? {
+        let mqtt = r.section("mqtt", readMQTT)
+        let sources = r.tables("source", atLeastOne: true, readSource)
+        let storage = r.section("storage", readStorage)
+        let alerts = r.section("alerts", readAlerts)
+        let defaults = r.section("gauge_defaults", readGaugeDefaults)
+        var identities = GaugeIdentities()
+        let gauges = r.tables("gauge", atLeastOne: true) { gauge in
+            readGauge(&gauge, defaults: defaults, identities: &identities)
+        }
+        guard let sources, let gauges else { return nil }
+        return Config(mqtt: mqtt, sources: sources, storage: storage, alerts: alerts, gauges: gauges)
+    }
+
+    private func readMQTT(_ r: inout TableReader) -> Config.MQTT {
+        var mqtt = Config.MQTT()
+        r.update(&mqtt.host, "host", Rules.nonEmpty)
+        r.update(&mqtt.port, "port", Rules.range(1...65535))
+        r.update(&mqtt.clientID, "client_id", Rules.nonEmpty)
+        mqtt.username = r.optional("username", Rules.nonEmpty)?.value
+        mqtt.passwordFile = r.optional("password_file", absolutePath)?.value
+        r.forbid(
+            "password",
+            because: "never put the password in the config: write it to a file only floodgauge can read, "
+                + "and set password_file"
+        )
+        r.update(&mqtt.keepaliveSeconds, "keepalive_s", Rules.range(5...3600))
+        r.update(&mqtt.protocolVersion, "protocol")
+        r.update(&mqtt.prefix, "prefix", Rules.topicPrefix)
+        return mqtt
+    }
+
+    private func readSource(_ r: inout TableReader) -> Config.Source? {
+        let topic = r.required("topic", Rules.topicFilter)
+        let format: Located<EnvelopeFormat>? = r.required("format")
+        let qos = r.optional("qos", Rules.qos)
+        let sharedGroup = r.optional("shared_group", Rules.sharedGroup)
+        guard let topic, let format else { return nil }
+        var source = Config.Source(topic: topic.value, format: format.value, sharedGroup: sharedGroup?.value)
+        if let qos { source.qos = qos.value }
+        return source
+    }
+
+    private func readStorage(_ r: inout TableReader) -> Config.Storage {
+        var storage = Config.Storage()
+        r.update(&storage.database, "database", absolutePath)
+        return storage
+    }
+
+    private func readAlerts(_ r: inout TableReader) -> Config.Alerts {
+        var alerts = Config.Alerts()
+        r.update(&alerts.log, "log", absolutePath)
+        r.update(&alerts.language, "language")
+        return alerts
+    }
+
+    private func absolutePath(_ path: String) throws(Invalid) -> String {
+        URL(fileURLWithPath: try Rules.nonEmpty(path), relativeTo: directory).standardizedFileURL.path
+    }
+
+    // MARK: Gauges
+
+    /// Keys that describe one gauge only, so a default for them would be wrong for all others.
+    private static let perGaugeKeys = [
+        "id", "name", "dev_eui", "lat", "lon", "river", "distance_to_datum_mm", "probe_datum_mm",
+    ]
+
+    private func readGaugeDefaults(_ r: inout TableReader) -> GaugeTemplate {
+        for key in Self.perGaugeKeys {
+            r.forbid(key, because: "belongs to each [[gauge]], not to [gauge_defaults]")
+        }
+        return readGaugeTemplate(&r)
+    }
+
+    private func readGaugeTemplate(_ r: inout TableReader) -> GaugeTemplate {
+        GaugeTemplate(
+            codec: r.optional("codec")?.value,
+            device: r.optional("device", Rules.nonEmpty),
+            stages: readStages(&r),
+            enterHold: r.optional("enter_hold", Rules.range(1...100))?.value,
+            clearHold: r.optional("clear_hold", Rules.range(1...100))?.value
+        )
+    }
+
+    private func readStages(_ r: inout TableReader) -> [Stage]? {
+        var previousEnter: Double?
+        return r.tables("stages") { stage -> Stage? in
+            let name = stage.required("name", Rules.nonEmpty)
+            let enter: Located<Double>? = stage.required("enter_cm")
+            let clear: Located<Double>? = stage.required("clear_cm")
+            if let enter, let clear, clear.value > enter.value {
+                stage.report("clear_cm", "must be at or below enter_cm (\(enter.value.plain))")
+            }
+            if let enter, let previousEnter, enter.value <= previousEnter {
+                stage.report("enter_cm", "must be above the enter_cm of the stage before (\(previousEnter.plain))")
+            }
+            previousEnter = enter?.value ?? previousEnter
+            guard let name, let enter, let clear else { return nil }
+            return Stage(name: name.value, enterCM: enter.value, clearCM: clear.value)
+        }
+    }
+
+    private func readGauge(
+        _ r: inout TableReader,
+        defaults: GaugeTemplate,
+        identities: inout GaugeIdentities
+    ) -> GaugeSettings? {
+        let id = r.required("id", Rules.slug)
+        let name = r.required("name", Rules.nonEmpty)
+        let devEUI = r.required("dev_eui", Rules.devEUI)
+        identities.claim(id: id, devEUI: devEUI, in: r)
+        let latitude = r.optional("lat", Rules.range(-90.0...90.0))
+        let longitude = r.optional("lon", Rules.range(-180.0...180.0))
+        switch (r.has("lat"), r.has("lon")) {
+        case (true, false): r.report("lon", "is required with lat")
+        case (false, true): r.report("lat", "is required with lon")
+        default: break
+        }
+        let river = r.optional("river", Rules.nonEmpty)
+        let distance = r.optional("distance_to_datum_mm", Rules.millimetres(1...100_000))
+        let probe = r.optional("probe_datum_mm", Rules.millimetres(-100_000...100_000))
+        let template = readGaugeTemplate(&r).filling(from: defaults)
+        let codec = template.codec ?? Config.defaultCodec
+
+        switch (r.has("distance_to_datum_mm"), r.has("probe_datum_mm")) {
+        case (true, true):
+            r.report("probe_datum_mm", "set either distance_to_datum_mm or probe_datum_mm, not both")
+        case (false, false):
+            r.report("distance_to_datum_mm", "is required (or probe_datum_mm for a submersible probe)")
+        default:
+            break
+        }
+        switch codec {
+        case .mpscV1:
+            if let device = template.device {
+                r.log.record(at: device, "must be absent: codec mpsc-v1 has one payload layout for all its devices")
+            }
+            if r.has("probe_datum_mm") {
+                r.report("probe_datum_mm", "codec mpsc-v1 measures distances: use distance_to_datum_mm")
+            }
+        }
+        if template.stages == nil && !r.has("stages") {
+            r.report("stages", "is required (stages = [] for a gauge without level alerts)")
+        }
+        if let distance, let stages = template.stages {
+            checkReachable(stages, sensorAt: distance, in: r)
+        }
+
+        guard let id, let name, let devEUI, let stages = template.stages,
+            let geometry = distance.map({ Geometry.distance(toDatumMM: $0.value) })
+                ?? probe.map({ Geometry.probe(datumMM: $0.value) })
+        else { return nil }
+        var gauge = GaugeSettings(
+            id: id.value,
+            name: name.value,
+            devEUI: devEUI.value,
+            codec: codec,
+            device: template.device?.value,
+            river: river?.value,
+            latitude: latitude?.value,
+            longitude: longitude?.value,
+            geometry: geometry,
+            stages: stages
+        )
+        if let hold = template.enterHold { gauge.enterHold = hold }
+        if let hold = template.clearHold { gauge.clearHold = hold }
+        return gauge
+    }
+
+    /// A stage above the sensor face could never be entered, so its alert would silently never come.
+    private func checkReachable(_ stages: [Stage], sensorAt distance: Located<Int32>, in r: TableReader) {
+        let sensorCM = Double(distance.value) / 10
+        guard let stage = stages.first(where: { $0.enterCM > sensorCM }) else { return }
+        r.report(
+            "distance_to_datum_mm",
+            "puts the sensor \(sensorCM.plain) cm above the datum, below stage \"\(stage.name)\" "
+                + "(enter_cm \(stage.enterCM.plain)), which could never be reached"
+        )
+    }
+}
+
+/// The gauge keys `[gauge_defaults]` may set, read the same way there and in each `[[gauge]]`.
+private struct GaugeTemplate {
+    var codec: Codec?
+    /// Located, because the codec decides whether a device is allowed, and it may be set elsewhere.
+    var device: Located<String>?
+    var stages: [Stage]?
+    var enterHold: Int?
+    var clearHold: Int?
+
+    /// A gauge's own keys, and `defaults` for those it leaves out.
+    func filling(from defaults: GaugeTemplate) -> GaugeTemplate {
+        GaugeTemplate(
+            codec: codec ?? defaults.codec,
+            device: device ?? defaults.device,
+            stages: stages ?? defaults.stages,
+            enterHold: enterHold ?? defaults.enterHold,
+            clearHold: clearHold ?? defaults.clearHold
+        )
+    }
+}
+
+/// The gauge each id and DevEUI was first given to: each must name one gauge only.
+private struct GaugeIdentities {
+    private var ids: [String: (gauge: String, line: Int)] = [:]
+    private var devEUIs: [UInt64: (gauge: String, line: Int)] = [:]
+
+    mutating func claim(id: Located<String>?, devEUI: Located<UInt64>?, in gauge: TableReader) {
+        if let id {
+            Self.claim(id, shownAs: "\"\(id.value)\"", key: "id", in: gauge, owners: &ids)
+        }
+        if let devEUI {
+            Self.claim(devEUI, shownAs: devEUI.value.hex16, key: "dev_eui", in: gauge, owners: &devEUIs)
+        }
+    }
+
+    private static func claim<Value: Hashable>(
+        _ value: Located<Value>,
+        shownAs text: String,
+        key: String,
+        in gauge: TableReader,
+        owners: inout [Value: (gauge: String, line: Int)]
+    ) {
+        if let owner = owners[value.value] {
+            gauge.report(key, "\(text) is already the \(key) of \(owner.gauge) (line \(owner.line))")
+        } else {
+            owners[value.value] = (gauge.path, value.line)
+        }
+    }
+}
+
+/// Checks and conversions several keys share. Each returns the value to use or throws what is wrong with it.
+private enum Rules {
+    static func nonEmpty(_ text: String) throws(Invalid) -> String {
+        guard !text.isEmpty else { throw Invalid("must not be empty") }
+        return text
+    }
+
+    static func range<T: Comparable>(_ bounds: ClosedRange<T>) -> Rule<T, T> {
+        { (value: T) throws(Invalid) -> T in
+            guard bounds.contains(value) else {
+                throw Invalid("must be between \(bounds.lowerBound) and \(bounds.upperBound)")
+            }
+            return value
+        }
+    }
+
+    static func millimetres(_ bounds: ClosedRange<Int>) -> Rule<Int, Int32> {
+        { (value: Int) throws(Invalid) -> Int32 in Int32(try range(bounds)(value)) }
+    }
+
+    static func slug(_ text: String) throws(Invalid) -> String {
+        guard (1...64).contains(text.unicodeScalars.count),
+            text.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
+        else { throw Invalid("must be 1 to 64 characters of a-z, 0-9 and \"-\"") }
+        return text
+    }
+
+    static func devEUI(_ text: String) throws(Invalid) -> UInt64 {
+        guard text.utf8.count == 16, text.allSatisfy(\.isHexDigit), let value = UInt64(text, radix: 16) else {
+            throw Invalid("must be 16 hex digits, like \"70B3D57ED0012345\"")
+        }
+        return value
+    }
+
+    static func topicFilter(_ filter: String) throws(Invalid) -> String {
+        let levels = try nonEmpty(filter).split(separator: "/", omittingEmptySubsequences: false)
+        for (index, level) in levels.enumerated() {
+            if level.contains("+") && level != "+" {
+                throw Invalid("\"+\" must stand for a whole level, as in \"a/+/b\"")
+            }
+            if level.contains("#") && (level != "#" || index != levels.count - 1) {
+                throw Invalid("\"#\" must be the whole last level, as in \"a/#\"")
+            }
+        }
+        return filter
+    }
+
+    static func topicPrefix(_ prefix: String) throws(Invalid) -> String {
+        guard try !nonEmpty(prefix).contains(where: { $0 == "+" || $0 == "#" }) else {
+            throw Invalid("must not contain the wildcards \"+\" or \"#\"")
+        }
+        guard !prefix.hasSuffix("/") else { throw Invalid("must not end with \"/\"") }
+        return prefix
+    }
+
+    static func sharedGroup(_ group: String) throws(Invalid) -> String {
+        let allowed = { (scalar: Unicode.Scalar) in
+            ("A"..."Z").contains(scalar) || ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+                || scalar == "_" || scalar == "-"
+        }
+        guard !group.isEmpty, group.unicodeScalars.allSatisfy(allowed) else {
+            throw Invalid("must be letters, digits, \"_\" and \"-\" only")
+        }
+        return group
+    }
+
+    static func qos(_ level: Int) throws(Invalid) -> Int {
+        if level == 2 { throw Invalid("QoS 2 loses messages on a crash with libmosquitto; use 1") }
+        guard level == 0 || level == 1 else { throw Invalid("must be 0 or 1") }
+        return level
+    }
+}
+
+extension Double {
+    /// `250` rather than `250.0`, as an operator writes a level.
+    fileprivate var plain: String {
+        rounded() == self && abs(self) < 1e15 ? String(Int(self)) : String(self)
+    }
+}
+
+extension UInt64 {
+    /// A DevEUI as network servers print it: `70B3D57ED0012345`.
+    fileprivate var hex16: String {
+        let digits = String(self, radix: 16, uppercase: true)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

@@ -1,0 +1,67 @@
+import GaugeCore
+import GaugeMQTT
+import GaugeStore
+import Synchronization
+
+/// Publishes committed alert events and records the broker's acknowledgements.
+///
+/// Events are in the store before they are published; an event counts as published only when
+/// the broker has acknowledged it (QoS 1), so events in flight when the process dies are sent
+/// again on the next connect, with the same `event_id`.
+///
+/// - Important: `publish`, `resendUnpublished` and `settle` run on the pipeline thread; only
+///   `acknowledged` runs on the network thread.
+final class Outbox: @unchecked Sendable {
+    private let client: MQTTClient
+    private let prefix: String
+    /// Message id → event id of events sent and not yet acknowledged. Pipeline thread only.
+    private var inFlight: [Int32: String] = [:]
+    /// Message ids the broker acknowledged, handed from the network thread.
+    private let acks = Mutex<[Int32]>([])
+    /// Set on every (re)connect: what was in flight on the old connection must be sent again.
+    private let resendNeeded = Atomic(false)
+
+    init(client: MQTTClient, prefix: String) {
+        self.client = client
+        self.prefix = prefix
+    }
+
+    var pending: Int { inFlight.count }
+
+    func acknowledged(mid: Int32) {
+        acks.withLock { $0.append(mid) }
+    }
+
+    func connected() {
+        resendNeeded.store(true, ordering: .releasing)
+    }
+
+    func publish(eventID: String, gaugeID: String, payload: String) {
+        guard client.isConnected else { return }  // stays unpublished in the store; sent on connect
+        do {
+            let mid = try client.publish(topic: "\(prefix)/alerts/\(gaugeID)", payload: payload, qos: 1, retain: false)
+            inFlight[mid] = eventID
+        } catch {
+            // Left unpublished in the store: the next connect sends it.
+        }
+    }
+
+    /// Marks acknowledged events published and, after a reconnect, re-sends every event the
+    /// store still holds as unpublished.
+    func settle(store: Store, now: Timestamp) throws(SQLiteError) {
+        let mids = acks.withLock { acks in
+            defer { acks.removeAll(keepingCapacity: true) }
+            return acks
+        }
+        for mid in mids {
+            if let eventID = inFlight.removeValue(forKey: mid) {
+                try store.markPublished(eventID: eventID, at: now)
+            }
+        }
+        guard client.isConnected, resendNeeded.exchange(false, ordering: .acquiring) else { return }
+        inFlight.removeAll()
+        for event in try store.unpublishedEvents() {
+            publish(eventID: event.eventID, gaugeID: event.gaugeID, payload: event.payload)
+        }
+    }
+}

@@ -1,0 +1,245 @@
+import CMosquitto
+public import Logging
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A libmosquitto client whose network loop runs on its own thread.
+///
+/// The loop runs threaded (`mosquitto_threaded_set` + `mosquitto_loop_forever`), so the PUBACK of
+/// a QoS 1 message leaves only after `onMessage` has returned (`notes/platform.md` §1): whatever
+/// the handler made durable before returning is safe when the broker counts it delivered.
+///
+/// - Important: set every handler before `start()`; libmosquitto deadlocks if a callback is
+///   changed from inside a callback.
+public final class MQTTClient: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var host: String
+        public var port: Int
+        public var clientID: String
+        public var username: String?
+        public var password: String?
+        public var keepaliveSeconds: Int
+        public var useMQTT5: Bool
+        /// A retained message the broker publishes when the connection dies.
+        public var will: (topic: String, payload: String)?
+
+        public init(
+            host: String, port: Int, clientID: String, username: String? = nil, password: String? = nil,
+            keepaliveSeconds: Int = 60, useMQTT5: Bool = true, will: (topic: String, payload: String)? = nil
+        ) {
+            self.host = host
+            self.port = port
+            self.clientID = clientID
+            self.username = username
+            self.password = password
+            self.keepaliveSeconds = keepaliveSeconds
+            self.useMQTT5 = useMQTT5
+            self.will = will
+        }
+    }
+
+    /// Called on the network thread for every message with the index of the first subscription
+    /// whose filter matches (the subscription count if none does); the buffers are the library's
+    /// and live only until the handler returns.
+    public typealias MessageHandler = @Sendable (
+        _ subscription: Int, _ topic: UnsafeRawBufferPointer, _ payload: UnsafeRawBufferPointer
+    ) -> Void
+
+    public var onMessage: MessageHandler = { _, _, _ in }
+    /// Called on the network thread after every (re)connect, once the subscriptions are acknowledged.
+    public var onSubscribed: @Sendable () -> Void = {}
+    /// Called on the network thread when the broker acknowledged a QoS 1 publish (its message id).
+    public var onPublished: @Sendable (Int32) -> Void = { _ in }
+
+    private let handle: OpaquePointer
+    private let options: Options
+    private let logger: Logger
+    private var subscriptions: [(filter: String, qos: Int32)] = []
+    /// The filters as topics are matched against them: without a `$share/GROUP/` prefix.
+    private var matchFilters: [ContiguousArray<CChar>] = []
+    private let state = Mutex(LinkState())
+    private var thread: pthread_t?
+
+    private struct LinkState {
+        var connected = false
+        var pendingSubscriptions: Set<Int32> = []
+        var stopping = false
+    }
+
+    /// `mosquitto_lib_init` is not thread-safe; a static let runs it exactly once.
+    private static let libraryInitialised: Void = { mosquitto_lib_init() }()
+
+    public init(options: Options, logger: Logger) throws(MQTTError) {
+        _ = Self.libraryInitialised
+        // A persistent session needs a fixed client id and clean_session = false.
+        guard let handle = mosquitto_new(options.clientID, false, nil) else {
+            throw MQTTError(code: MOSQ_ERR_NOMEM.rawValue, context: "creating MQTT client")
+        }
+        self.handle = handle
+        self.options = options
+        self.logger = logger
+        mosquitto_threaded_set(handle, true)
+        if options.useMQTT5 {
+            try MQTTError.check(
+                mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5), "selecting MQTT v5")
+        }
+        if let username = options.username {
+            try MQTTError.check(mosquitto_username_pw_set(handle, username, options.password), "setting credentials")
+        }
+        if let will = options.will {
+            try MQTTError.check(
+                mosquitto_will_set(handle, will.topic, Int32(will.payload.utf8.count), will.payload, 1, true),
+                "setting the will")
+        }
+        mosquitto_reconnect_delay_set(handle, 1, 30, true)
+        mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
+        installCallbacks()
+    }
+
+    deinit {
+        mosquitto_destroy(handle)
+    }
+
+    /// Adds a subscription, made on every (re)connect; with `sharedGroup` it is a shared
+    /// subscription (`$share/GROUP/FILTER`), so several floodgauge instances split the load.
+    public func subscribe(_ filter: String, qos: Int32, sharedGroup: String? = nil) {
+        subscriptions.append((sharedGroup.map { "$share/\($0)/\(filter)" } ?? filter, qos))
+        matchFilters.append(filter.utf8CString)
+    }
+
+    /// Which subscription a topic arrived on, by MQTT's matching rules.
+    private func subscriptionIndex(of topic: UnsafeRawBufferPointer) -> Int {
+        let base = topic.baseAddress?.assumingMemoryBound(to: CChar.self)
+        for index in matchFilters.indices {
+            var matches = false
+            let rc = matchFilters[index].withUnsafeBufferPointer { filter in
+                mosquitto_topic_matches_sub2(filter.baseAddress, filter.count - 1, base, topic.count, &matches)
+            }
+            if rc == MOSQ_ERR_SUCCESS.rawValue && matches { return index }
+        }
+        return matchFilters.count
+    }
+
+    public var isConnected: Bool { state.withLock { $0.connected } }
+
+    /// Connects and starts the network thread, which reconnects with backoff for as long as the
+    /// client runs: a broker that is down at start is waited for, not fatal.
+    public func start() throws(MQTTError) {
+        let connect = mosquitto_connect_async(
+            handle, options.host, Int32(options.port), Int32(options.keepaliveSeconds))
+        if connect != MOSQ_ERR_SUCCESS.rawValue {
+            logger.warning(
+                "cannot reach MQTT broker \(options.host):\(options.port) yet: \(String(cString: mosquitto_strerror(connect)))"
+            )
+        }
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { context in
+            let client = Unmanaged<MQTTClient>.fromOpaque(context!).takeRetainedValue()
+            client.runLoop()
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<MQTTClient>.fromOpaque(context).release()
+            throw MQTTError(code: MOSQ_ERR_ERRNO.rawValue, context: "starting the MQTT thread")
+        }
+        self.thread = thread
+    }
+
+    /// Publishes a message; returns its message id (reported to `onPublished` when acknowledged).
+    @discardableResult
+    public func publish(topic: String, payload: String, qos: Int32, retain: Bool) throws(MQTTError) -> Int32 {
+        var mid: Int32 = 0
+        var payload = payload
+        let rc = payload.withUTF8 { bytes in
+            mosquitto_publish(handle, &mid, topic, Int32(bytes.count), bytes.baseAddress, qos, retain)
+        }
+        try MQTTError.check(rc, "publishing to \(topic)")
+        return mid
+    }
+
+    /// Disconnects cleanly (the broker does not send the will) and waits for the thread to end.
+    public func stop() {
+        state.withLock { $0.stopping = true }
+        mosquitto_disconnect(handle)
+        if let thread {
+            pthread_join(thread, nil)
+            self.thread = nil
+        }
+    }
+
+    private func runLoop() {
+        while true {
+            let rc = mosquitto_loop_forever(handle, 1000, 1)
+            if state.withLock({ $0.stopping }) { return }
+            // loop_forever returns on errors it does not retry itself (e.g. the first connect
+            // failing); keep trying, as systemd would, instead of leaving the daemon deaf.
+            logger.warning("MQTT loop ended: \(String(cString: mosquitto_strerror(rc))); reconnecting")
+            sleep(1)
+            mosquitto_reconnect(handle)
+        }
+    }
+
+    // MARK: - Callbacks (network thread)
+
+    private static func client(_ userdata: UnsafeMutableRawPointer?) -> MQTTClient {
+        Unmanaged<MQTTClient>.fromOpaque(userdata!).takeUnretainedValue()
+    }
+
+    private func installCallbacks() {
+        mosquitto_connect_callback_set(handle) { handle, userdata, rc in
+            MQTTClient.client(userdata).connected(rc: rc)
+        }
+        mosquitto_disconnect_callback_set(handle) { _, userdata, rc in
+            let client = MQTTClient.client(userdata)
+            client.state.withLock { $0.connected = false }
+            if rc != 0 { client.logger.warning("MQTT connection lost: \(String(cString: mosquitto_strerror(rc)))") }
+        }
+        mosquitto_subscribe_callback_set(handle) { _, userdata, mid, count, grantedQoS in
+            let client = MQTTClient.client(userdata)
+            if let grantedQoS, (0..<Int(count)).contains(where: { grantedQoS[$0] >= 0x80 }) {
+                client.logger.error("the broker refused a subscription (mid \(mid))")
+            }
+            let done = client.state.withLock { state in
+                state.pendingSubscriptions.remove(mid) != nil && state.pendingSubscriptions.isEmpty
+            }
+            if done { client.onSubscribed() }
+        }
+        mosquitto_publish_callback_set(handle) { _, userdata, mid in
+            MQTTClient.client(userdata).onPublished(mid)
+        }
+        mosquitto_message_callback_set(handle) { _, userdata, message in
+            guard let message = message?.pointee else { return }
+            let topic = UnsafeRawBufferPointer(start: message.topic, count: strlen(message.topic))
+            let payload = UnsafeRawBufferPointer(start: message.payload, count: Int(message.payloadlen))
+            let client = MQTTClient.client(userdata)
+            client.onMessage(client.subscriptionIndex(of: topic), topic, payload)
+        }
+    }
+
+    private func connected(rc: Int32) {
+        guard rc == 0 else {
+            logger.error("the broker refused the connection: \(String(cString: mosquitto_connack_string(rc)))")
+            return
+        }
+        logger.info("connected to MQTT broker \(options.host):\(options.port)")
+        var mids: Set<Int32> = []
+        for subscription in subscriptions {
+            var mid: Int32 = 0
+            let rc = mosquitto_subscribe(handle, &mid, subscription.filter, subscription.qos)
+            if rc == MOSQ_ERR_SUCCESS.rawValue {
+                mids.insert(mid)
+            } else {
+                logger.error("subscribing to \(subscription.filter) failed: \(String(cString: mosquitto_strerror(rc)))")
+            }
+        }
+        state.withLock {
+            $0.connected = true
+            $0.pendingSubscriptions = mids
+        }
+        if mids.isEmpty { onSubscribed() }
+    }
+}

@@ -1,0 +1,70 @@
+import CSQLite
+
+/// One SQLite connection. Not thread-safe: one thread owns it at a time.
+public final class Connection {
+    let handle: OpaquePointer
+
+    /// Opens (creating if needed) the database at `path` in WAL mode.
+    public init(path: String) throws(SQLiteError) {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: rc, message: message, context: "opening \(path)")
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        // A reader (the CLI) and the daemon share the file: wait for the writer instead of failing.
+        sqlite3_busy_timeout(db, 5000)
+        try execute("PRAGMA journal_mode = WAL")
+        // WAL + NORMAL is durable against process death; the ingest ring covers power loss of the
+        // last commit because its records are released only after the commit.
+        try execute("PRAGMA synchronous = NORMAL")
+        try execute("PRAGMA foreign_keys = ON")
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements that return no rows.
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if rc != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? "unknown error"
+            sqlite3_free(errorMessage)
+            throw SQLiteError(code: rc, message: message, context: sql)
+        }
+    }
+
+    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+        try Statement(connection: self, sql: sql)
+    }
+
+    /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
+    public func transaction<T>(_ body: () throws(SQLiteError) -> T) throws(SQLiteError) -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    var lastError: String { String(cString: sqlite3_errmsg(handle)) }
+
+    func check(_ rc: Int32, _ context: @autoclosure () -> String) throws(SQLiteError) {
+        guard rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW else {
+            throw SQLiteError(code: rc, message: lastError, context: context())
+        }
+    }
+}
+
+@available(*, unavailable)
+extension Connection: Sendable {}

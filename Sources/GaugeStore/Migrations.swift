@@ -1,0 +1,84 @@
+/// The schema, as numbered migrations. `PRAGMA user_version` records how many have run; a new
+/// schema change is a new entry at the end, never an edit of an old one.
+enum Migrations {
+    static let all: [String] = [
+        // 1: uplinks as received, samples with their levels, rejects, alerts and their events.
+        """
+        CREATE TABLE uplinks (
+            id          INTEGER PRIMARY KEY,
+            received_at INTEGER NOT NULL,          -- unix ms, from the envelope or arrival
+            topic       TEXT    NOT NULL,
+            dev_eui     TEXT    NOT NULL,          -- 16 uppercase hex digits
+            gauge_id    TEXT,                      -- NULL: no configured gauge has this DevEUI
+            f_port      INTEGER,
+            f_cnt       INTEGER NOT NULL,
+            rssi        REAL,
+            snr         REAL,
+            frame       BLOB    NOT NULL,          -- the FRMPayload bytes
+            kind        TEXT,                      -- measurement | status; NULL when not decoded
+            battery_mv  INTEGER,
+            temperature_c REAL,
+            UNIQUE (dev_eui, f_cnt, received_at)
+        );
+        CREATE TABLE samples (
+            gauge_id    TEXT    NOT NULL,
+            t           INTEGER NOT NULL,          -- unix ms, data time of the sample
+            level_mm    INTEGER,                   -- above the gauge datum; NULL for a gap
+            raw_mm      INTEGER,                   -- distance or depth as the device measured it
+            gap         TEXT,                      -- why there is no value
+            uplink_id   INTEGER NOT NULL REFERENCES uplinks(id),
+            PRIMARY KEY (gauge_id, t)
+        ) WITHOUT ROWID;
+        CREATE TABLE rejects (
+            id          INTEGER PRIMARY KEY,
+            received_at INTEGER NOT NULL,
+            topic       TEXT    NOT NULL,
+            reason      TEXT    NOT NULL,
+            message     BLOB    NOT NULL           -- the MQTT payload exactly as it arrived
+        );
+        CREATE TABLE alerts (
+            alert_id    TEXT    PRIMARY KEY,
+            gauge_id    TEXT    NOT NULL,
+            kind        TEXT    NOT NULL,
+            raised_at   INTEGER NOT NULL,
+            cleared_at  INTEGER,                   -- NULL while active
+            severity    TEXT    NOT NULL,
+            stage       INTEGER,
+            event_count INTEGER NOT NULL,
+            last_level_cm REAL,
+            last_observed_at INTEGER NOT NULL
+        );
+        CREATE INDEX alerts_active ON alerts (gauge_id) WHERE cleared_at IS NULL;
+        CREATE TABLE alert_events (
+            event_id    TEXT    PRIMARY KEY,
+            alert_id    TEXT    NOT NULL REFERENCES alerts(alert_id),
+            gauge_id    TEXT    NOT NULL,
+            transition  TEXT    NOT NULL,
+            severity    TEXT    NOT NULL,
+            observed_at INTEGER NOT NULL,
+            emitted_at  INTEGER NOT NULL,
+            payload     TEXT    NOT NULL,          -- the JSON exactly as published
+            log_line    TEXT    NOT NULL,
+            published_at INTEGER                   -- NULL until the broker acknowledged it
+        );
+        CREATE INDEX alert_events_unpublished ON alert_events (emitted_at) WHERE published_at IS NULL;
+        """
+    ]
+
+    /// Brings the database up to the newest schema, each step in its own transaction.
+    static func migrate(_ connection: Connection) throws(SQLiteError) {
+        var version: Int64 = 0
+        try connection.prepare("PRAGMA user_version").query { row in version = row.int(0) }
+        guard version <= Int64(all.count) else {
+            throw SQLiteError(
+                code: 0, message: "database schema \(version) is newer than this floodgauge (\(all.count))",
+                context: "migrating")
+        }
+        for (index, sql) in all.enumerated().dropFirst(Int(version)) {
+            try connection.transaction { () throws(SQLiteError) in
+                try connection.execute(sql)
+                try connection.execute("PRAGMA user_version = \(index + 1)")
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import CSQLite
+public import GaugeCore
+
+/// floodgauge's database: uplinks, samples, rejects, alerts and alert events.
+///
+/// One writer (the pipeline thread) owns a `Store`; the CLI opens its own for queries.
+public final class Store {
+    public let connection: Connection
+    private let insertUplinkStatement: Statement
+    private let insertSampleStatement: Statement
+    private let insertRejectStatement: Statement
+    private let saveAlertStatement: Statement
+    private let insertEventStatement: Statement
+    private let markPublishedStatement: Statement
+
+    public static var schemaVersion: Int { Migrations.all.count }
+
+    public init(path: String) throws(SQLiteError) {
+        connection = try Connection(path: path)
+        try Migrations.migrate(connection)
+        insertUplinkStatement = try connection.prepare(
+            """
+            INSERT OR IGNORE INTO uplinks
+                (received_at, topic, dev_eui, gauge_id, f_port, f_cnt, rssi, snr, frame, kind, battery_mv, temperature_c)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertSampleStatement = try connection.prepare(
+            "INSERT OR IGNORE INTO samples (gauge_id, t, level_mm, raw_mm, gap, uplink_id) VALUES (?, ?, ?, ?, ?, ?)")
+        insertRejectStatement = try connection.prepare(
+            "INSERT INTO rejects (received_at, topic, reason, message) VALUES (?, ?, ?, ?)")
+        saveAlertStatement = try connection.prepare(
+            """
+            INSERT INTO alerts (alert_id, gauge_id, kind, raised_at, cleared_at, severity, stage, event_count,
+                                last_level_cm, last_observed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (alert_id) DO UPDATE SET
+                cleared_at = excluded.cleared_at, severity = excluded.severity, stage = excluded.stage,
+                event_count = excluded.event_count, last_level_cm = excluded.last_level_cm,
+                last_observed_at = excluded.last_observed_at
+            """)
+        insertEventStatement = try connection.prepare(
+            """
+            INSERT OR IGNORE INTO alert_events
+                (event_id, alert_id, gauge_id, transition, severity, observed_at, emitted_at, payload, log_line)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        markPublishedStatement = try connection.prepare(
+            "UPDATE alert_events SET published_at = ? WHERE event_id = ? AND published_at IS NULL")
+    }
+
+    public func transaction<T>(_ body: () throws(SQLiteError) -> T) throws(SQLiteError) -> T {
+        try connection.transaction(body)
+    }
+
+    /// An uplink as received, with what its frame decoded to.
+    public struct UplinkRow {
+        public var receivedAt: Timestamp
+        public var topic: String
+        public var devEUI: UInt64
+        public var gaugeID: String?
+        public var uplink: Uplink
+        public var frame: UnsafeRawBufferPointer
+        public var reading: Reading?
+
+        public init(
+            receivedAt: Timestamp, topic: String, devEUI: UInt64, gaugeID: String?, uplink: Uplink,
+            frame: UnsafeRawBufferPointer, reading: Reading?
+        ) {
+            self.receivedAt = receivedAt
+            self.topic = topic
+            self.devEUI = devEUI
+            self.gaugeID = gaugeID
+            self.uplink = uplink
+            self.frame = frame
+            self.reading = reading
+        }
+    }
+
+    /// Stores an uplink once. Returns its row id, or `nil` when it is a duplicate (the same device,
+    /// frame counter and receive time: a QoS redelivery or a replayed capture).
+    public func insertUplink(_ row: UplinkRow) throws(SQLiteError) -> Int64? {
+        try insertUplinkStatement.run(
+            .integer(row.receivedAt.unixMilliseconds), .text(row.topic), .text(Hex.format(row.devEUI)),
+            row.gaugeID.map { .text($0) } ?? .null, row.uplink.fPort.map { .integer(Int64($0)) } ?? .null,
+            .integer(Int64(row.uplink.fCnt)), row.uplink.bestRSSI.map { .real($0) } ?? .null,
+            row.uplink.bestSNR.map { .real($0) } ?? .null, .blob(row.frame),
+            row.reading.map { .text($0.kind.rawValue) } ?? .null,
+            row.reading?.batteryMillivolts.map { .integer(Int64($0)) } ?? .null,
+            row.reading?.temperatureCelsius.map { .real($0) } ?? .null)
+        return connection.changes > 0 ? connection.lastInsertRowID : nil
+    }
+
+    public func insertSample(
+        gaugeID: String, time: Timestamp, levelMM: Int32?, value: SampleValue, uplinkID: Int64
+    ) throws(SQLiteError) {
+        let raw: Statement.Value
+        let gap: Statement.Value
+        switch value {
+        case .distance(let mm), .depth(let mm):
+            raw = .integer(Int64(mm))
+            gap = .null
+        case .gap(let reason):
+            raw = .null
+            gap = .text(reason.rawValue)
+        }
+        try insertSampleStatement.run(
+            .text(gaugeID), .integer(time.unixMilliseconds), levelMM.map { .integer(Int64($0)) } ?? .null, raw, gap,
+            .integer(uplinkID))
+    }
+
+    /// Keeps a message that could not be used, with its bytes and the reason.
+    public func insertReject(
+        receivedAt: Timestamp, topic: String, reason: String, message: UnsafeRawBufferPointer
+    ) throws(SQLiteError) {
+        try insertRejectStatement.run(
+            .integer(receivedAt.unixMilliseconds), .text(topic), .text(reason), .blob(message))
+    }
+
+    /// Stores an alert transition: the alert's new state and the event, in the caller's transaction.
+    public func saveTransition(
+        _ t: AlertTransition, emittedAt: Timestamp, payload: String, logLine: String
+    ) throws(SQLiteError) {
+        let alert = t.alert
+        try saveAlertStatement.run(
+            .text(alert.alertID), .text(alert.gaugeID), .text(alert.kind.rawValue),
+            .integer(alert.raisedAt.unixMilliseconds),
+            t.transition == .cleared ? .integer(t.observedAt.unixMilliseconds) : .null,
+            .text(alert.severity.rawValue), alert.stage.map { .integer(Int64($0)) } ?? .null,
+            .integer(Int64(alert.eventCount)), alert.lastLevelCM.map { .real($0) } ?? .null,
+            .integer(alert.lastObservedAt.unixMilliseconds))
+        try insertEventStatement.run(
+            .text(t.eventID), .text(alert.alertID), .text(alert.gaugeID), .text(t.transition.rawValue),
+            .text(t.severity.rawValue), .integer(t.observedAt.unixMilliseconds),
+            .integer(emittedAt.unixMilliseconds), .text(payload), .text(logLine))
+    }
+
+    public func markPublished(eventID: String, at time: Timestamp) throws(SQLiteError) {
+        try markPublishedStatement.run(.integer(time.unixMilliseconds), .text(eventID))
+    }
+
+    /// The alerts not yet cleared, so detectors continue them after a restart.
+    public func activeAlerts() throws(SQLiteError) -> [ActiveAlert] {
+        var alerts: [ActiveAlert] = []
+        try connection.prepare(
+            """
+            SELECT gauge_id, kind, raised_at, severity, stage, event_count, last_level_cm, last_observed_at
+            FROM alerts WHERE cleared_at IS NULL ORDER BY raised_at
+            """
+        ).query { row in
+            guard let kind = AlertKind(rawValue: row.text(1)), let severity = Severity(rawValue: row.text(3)) else {
+                return
+            }
+            alerts.append(
+                ActiveAlert(
+                    gaugeID: row.text(0), kind: kind, raisedAt: Timestamp(unixMilliseconds: row.int(2)),
+                    severity: severity, stage: row.optionalInt(4).map { Int($0) }, eventCount: Int(row.int(5)),
+                    lastLevelCM: row.optionalDouble(6), lastObservedAt: Timestamp(unixMilliseconds: row.int(7))))
+        }
+        return alerts
+    }
+
+    /// An event committed but not yet acknowledged by the broker.
+    public struct PendingEvent: Sendable, Equatable {
+        public var eventID: String
+        public var gaugeID: String
+        public var payload: String
+    }
+
+    /// Events still waiting for the broker, oldest first: what must be (re)published.
+    public func unpublishedEvents() throws(SQLiteError) -> [PendingEvent] {
+        var events: [PendingEvent] = []
+        try connection.prepare(
+            "SELECT event_id, gauge_id, payload FROM alert_events WHERE published_at IS NULL ORDER BY emitted_at, rowid"
+        ).query { row in
+            events.append(PendingEvent(eventID: row.text(0), gaugeID: row.text(1), payload: row.text(2)))
+        }
+        return events
+    }
+}
+
+extension Connection {
+    var changes: Int32 { sqlite3_changes(handle) }
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import GaugeDaemon
+
+/// `--config PATH`, shared by every command that reads the config.
+struct ConfigOption: ParsableArguments {
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp(
+            "The config file.", discussion: "Default: $FLOODGAUGE_CONFIG, else /etc/floodgauge/floodgauge.toml.",
+            valueName: "path"))
+    var path: String?
+
+    var resolvedPath: String {
+        path ?? ProcessInfo.processInfo.environment["FLOODGAUGE_CONFIG"] ?? "/etc/floodgauge/floodgauge.toml"
+    }
+
+    /// The checked config, or a failure listing every problem (exit 1).
+    func load() throws(CommandFailure) -> Config {
+        do {
+            return try Config.load(path: resolvedPath)
+        } catch {
+            throw CommandFailure(message: "\(error)", code: Exit.badInput, prefixed: false)
+        }
+    }
+}

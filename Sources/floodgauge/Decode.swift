@@ -1,0 +1,63 @@
+import ArgumentParser
+import GaugeCore
+
+struct Decode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Decode one payload and print it as JSON.",
+        discussion: """
+            Prints the reading model: kind, samples (offset_s and distance_mm, depth_mm or gap) and \
+            what the device reports. A rejected frame prints {"kind":"error","error":"<reason>"} \
+            and exits 1.
+            """
+    )
+
+    @Option(help: "The payload codec: \(Codec.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var codec: String = Codec.mpscV1.rawValue
+
+    @Option(help: "The device model, for vendor codecs that need it.")
+    var device: String?
+
+    @Option(name: .customLong("fport"), help: "The LoRaWAN FPort the frame arrived on.")
+    var fPort: UInt8?
+
+    @Option(name: .customLong("base64"), help: "The payload as base64 instead of hex.")
+    var base64: String?
+
+    @Argument(help: "The payload as hex digits (spaces allowed).")
+    var hex: String?
+
+    func validate() throws {
+        guard (hex == nil) != (base64 == nil) else {
+            throw ValidationError("give the payload either as HEX or with --base64")
+        }
+        guard Codec(rawValue: codec) != nil else {
+            throw ValidationError("unknown codec '\(codec)'; known: \(Codec.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        var bytes = [UInt8](repeating: 0, count: 512)
+        let count: Int
+        do {
+            count = try bytes.withUnsafeMutableBytes { buffer in
+                if let hex {
+                    return try Hex.decode(String(hex.filter { !$0.isWhitespace }), into: buffer)
+                }
+                return try Array(base64!.utf8).withUnsafeBytes { try Base64.decode($0, into: buffer) }
+            }
+        } catch {
+            throw CommandFailure(message: "cannot read the payload: \(error)", code: Exit.usage)
+        }
+        let codec = Codec(rawValue: codec)!
+        do {
+            let reading = try bytes.withUnsafeBytes { buffer throws(DecodeError) in
+                try PayloadDecoder.decode(
+                    codec, device: device, fPort: fPort, UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            }
+            print(reading.json)
+        } catch {
+            print(Reading.errorJSON(reason: "\(error)"))
+            throw ExitCode(Exit.badInput)
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A free TCP port on 127.0.0.1, found by letting the kernel pick one.
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa -> Int32 in
+            guard bind(fd, sa, length) == 0 else { return -1 }
+            return getsockname(fd, sa, &length)
+        }
+    }
+    guard bound == 0 else { throw HarnessError("cannot find a free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A scratch directory removed when the test ends.
+final class ScratchDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("floodgauge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// A child process whose output goes to a file, killed when the test ends.
+///
+/// Spawned with `posix_spawn` and an empty signal mask: Foundation's `Process` passes on the mask
+/// of the test runner's worker thread, where SIGTERM is blocked, and a daemon's reaction to
+/// SIGTERM is exactly what the tests need to see.
+final class Child {
+    let pid: pid_t
+    let outputPath: String
+    private var status: Int32?
+
+    init(_ executable: String, _ arguments: [String], output: String) throws {
+        outputPath = output
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        guard rc == 0 else { throw HarnessError("cannot start \(executable): \(String(cString: strerror(rc)))") }
+        self.pid = pid
+    }
+
+    var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+    var isRunning: Bool {
+        guard status == nil else { return false }
+        var raw: Int32 = 0
+        guard waitpid(pid, &raw, WNOHANG) == pid else { return true }
+        status = raw
+        return false
+    }
+
+    /// Sends `signal` and waits for the exit; returns the exit code (128 + signal if it was killed).
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM) -> Int32 {
+        if isRunning {
+            kill(pid, signal)
+            var raw: Int32 = 0
+            while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
+            status = raw
+        }
+        let raw = status!
+        return raw & 0x7F == 0 ? (raw >> 8) & 0xFF : 128 + (raw & 0x7F)
+    }
+
+    deinit { stop(signal: SIGKILL) }
+}
+
+/// Finds a program on PATH.
+func which(_ name: String) throws -> String {
+    for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/usr/sbin").split(separator: ":") {
+        let candidate = "\(directory)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    for directory in ["/usr/sbin", "/sbin"] where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
+        return "\(directory)/\(name)"
+    }
+    throw HarnessError("\(name) is not installed (scripts/install-deps installs it)")
+}
+
+/// The floodgauge binary SwiftPM built beside this test bundle.
+func floodgaugeBinary() throws -> String {
+    let testBinary = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+    var directory = testBinary.deletingLastPathComponent()
+    // The test runner may live inside a bundle directory below the products directory.
+    for _ in 0..<4 {
+        let candidate = directory.appendingPathComponent("floodgauge").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        directory = directory.deletingLastPathComponent()
+    }
+    throw HarnessError("floodgauge binary not found near \(testBinary.path)")
+}
+
+/// Polls `condition` until it holds or `seconds` pass.
+func eventually(seconds: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(50_000)
+    }
+    return try condition()
+}
+
+/// A private mosquitto on a free loopback port.
+final class Broker {
+    let port: Int
+    private let child: Child
+
+    init(in scratch: ScratchDirectory) throws {
+        port = try freeLoopbackPort()
+        let config = scratch.path("mosquitto.conf")
+        try "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        child = try Child(try which("mosquitto"), ["-c", config], output: scratch.path("mosquitto.log"))
+        let port = self.port
+        guard eventually(seconds: 10, { Self.accepts(port: port) }) else {
+            throw HarnessError("mosquitto did not start: \(child.output)")
+        }
+    }
+
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
+    /// Publishes with the real `mosquitto_pub` client at QoS 1.
+    func publish(topic: String, message: String) throws {
+        let pub = Process()
+        pub.executableURL = URL(fileURLWithPath: try which("mosquitto_pub"))
+        pub.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", topic, "-m", message]
+        try pub.run()
+        pub.waitUntilExit()
+        guard pub.terminationStatus == 0 else { throw HarnessError("mosquitto_pub failed") }
+    }
+
+    /// A real `mosquitto_sub` printing every message on `filter` as one line.
+    func subscribe(_ filter: String, output: String) throws -> Child {
+        let sub = try Child(
+            try which("mosquitto_sub"), ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", filter, "-F", "%t %p"],
+            output: output)
+        return sub
+    }
+
+    deinit { child.stop(signal: SIGKILL) }
+}

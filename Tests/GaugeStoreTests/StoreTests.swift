@@ -1,0 +1,129 @@
+import Foundation
+import GaugeCore
+import Testing
+
+@testable import GaugeStore
+
+/// A database file in a fresh directory, removed afterwards.
+private final class TemporaryDatabase {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
+    var path: String { directory.appendingPathComponent("floodgauge.db").path }
+
+    init() throws { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
+    deinit { try? FileManager.default.removeItem(at: directory) }
+}
+
+private let gauge = GaugeSettings(
+    id: "kyll-kordel", name: "Kyll bei Kordel", devEUI: 0x70B3_D57E_D000_1234, codec: .mpscV1,
+    geometry: .distance(toDatumMM: 6000), stages: [Stage(name: "Meldestufe 1", enterCM: 150, clearCM: 140)])
+
+private func uplinkRow(fCnt: UInt32, at time: Timestamp, frame: UnsafeRawBufferPointer) -> Store.UplinkRow {
+    Store.UplinkRow(
+        receivedAt: time, topic: "v3/app@tenant/devices/kyll/up", devEUI: gauge.devEUI, gaugeID: gauge.id,
+        uplink: Uplink(devEUI: gauge.devEUI, fPort: 10, fCnt: fCnt, payloadCount: frame.count, receivedAt: time),
+        frame: frame, reading: Reading(kind: .measurement))
+}
+
+@Suite struct StoreTests {
+    @Test func aNewDatabaseIsMigratedToTheNewestSchemaInWALMode() throws {
+        let db = try TemporaryDatabase()
+        let store = try Store(path: db.path)
+        var version: Int64 = -1
+        var mode = ""
+        try store.connection.prepare("PRAGMA user_version").query { version = $0.int(0) }
+        try store.connection.prepare("PRAGMA journal_mode").query { mode = $0.text(0) }
+        #expect(version == Int64(Store.schemaVersion))
+        #expect(mode == "wal")
+        // Opening again migrates nothing and keeps the data.
+        _ = try Store(path: db.path)
+    }
+
+    @Test func aDatabaseFromANewerFloodgaugeIsRefusedNotDamaged() throws {
+        let db = try TemporaryDatabase()
+        let connection = try Connection(path: db.path)
+        try connection.execute("PRAGMA user_version = 99")
+        #expect(throws: SQLiteError.self) { try Store(path: db.path) }
+    }
+
+    @Test func aRedeliveredUplinkIsStoredOnceWithItsSamples() throws {
+        let db = try TemporaryDatabase()
+        let store = try Store(path: db.path)
+        let time = Timestamp(unixSeconds: 1_795_341_600)
+        let frame: [UInt8] = [0x11, 0x00, 0x00, 0x01]
+        try frame.withUnsafeBytes { bytes in
+            let first = try store.insertUplink(uplinkRow(fCnt: 7, at: time, frame: bytes))
+            let again = try store.insertUplink(uplinkRow(fCnt: 7, at: time, frame: bytes))
+            #expect(first != nil)
+            #expect(again == nil)
+            for _ in 0..<2 {
+                try store.insertSample(
+                    gaugeID: gauge.id, time: time, levelMM: 1450, value: .distance(mm: 4550), uplinkID: first!)
+            }
+        }
+        var counts: [Int64] = []
+        try store.connection.prepare("SELECT (SELECT count(*) FROM uplinks), (SELECT count(*) FROM samples)").query {
+            counts = [$0.int(0), $0.int(1)]
+        }
+        #expect(counts == [1, 1])
+    }
+
+    @Test func rejectsKeepTheBytesExactlyAsTheyArrived() throws {
+        let db = try TemporaryDatabase()
+        let store = try Store(path: db.path)
+        let message: [UInt8] = [0x7B, 0x00, 0xFF, 0x22]
+        try message.withUnsafeBytes {
+            try store.insertReject(
+                receivedAt: Timestamp(unixSeconds: 1), topic: "v3/x/devices/y/up", reason: "envelope is not valid JSON",
+                message: $0)
+        }
+        var stored: [UInt8] = []
+        var reason = ""
+        try store.connection.prepare("SELECT message, reason FROM rejects").query {
+            stored = $0.blob(0)
+            reason = $0.text(1)
+        }
+        #expect(stored == message)
+        #expect(reason == "envelope is not valid JSON")
+    }
+
+    @Test func anOpenAlertIsRecoveredAndAClearedOneIsNot() throws {
+        let db = try TemporaryDatabase()
+        let t0 = Timestamp(unixSeconds: 1_795_341_600)
+        var monitor = GaugeMonitor(gauge: gauge)
+        let raisedChange = monitor.observe(levelCM: 160, at: t0)
+        let raised = try #require(raisedChange)
+        do {
+            let store = try Store(path: db.path)
+            try store.transaction { () throws(SQLiteError) in
+                try store.saveTransition(raised, emittedAt: t0, payload: "{}", logLine: "raised")
+            }
+        }
+        let reopened = try Store(path: db.path)
+        #expect(try reopened.activeAlerts() == [monitor.levelAlert!])
+
+        let clearedChange = monitor.observe(levelCM: 100, at: t0.adding(seconds: 900))
+        let cleared = try #require(clearedChange)
+        try reopened.saveTransition(cleared, emittedAt: t0, payload: "{}", logLine: "cleared")
+        #expect(try reopened.activeAlerts().isEmpty)
+    }
+
+    @Test func eventsStayUnpublishedUntilTheBrokerAcknowledgesThem() throws {
+        let db = try TemporaryDatabase()
+        let store = try Store(path: db.path)
+        let t0 = Timestamp(unixSeconds: 1_795_341_600)
+        var monitor = GaugeMonitor(gauge: gauge)
+        let raisedChange = monitor.observe(levelCM: 160, at: t0)
+        let raised = try #require(raisedChange)
+        let clearedChange = monitor.observe(levelCM: 100, at: t0.adding(seconds: 900))
+        let cleared = try #require(clearedChange)
+        try store.saveTransition(raised, emittedAt: t0, payload: #"{"n":1}"#, logLine: "1")
+        try store.saveTransition(cleared, emittedAt: t0.adding(seconds: 1), payload: #"{"n":2}"#, logLine: "2")
+        #expect(try store.unpublishedEvents().map(\.payload) == [#"{"n":1}"#, #"{"n":2}"#])
+
+        try store.markPublished(eventID: raised.eventID, at: t0.adding(seconds: 2))
+        #expect(try store.unpublishedEvents().map(\.eventID) == [cleared.eventID])
+        // Saving the same transition again (a replayed batch) does not duplicate its event.
+        try store.saveTransition(cleared, emittedAt: t0.adding(seconds: 1), payload: #"{"n":2}"#, logLine: "2")
+        #expect(try store.unpublishedEvents().count == 1)
+    }
+}
