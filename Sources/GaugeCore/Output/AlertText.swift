@@ -41,7 +41,8 @@ public struct AlertText: Sendable {
     /// One line for `tail -f`: UTC time, severity, transition, gauge, level, stage and threshold,
     /// rate, the message and the alert id, in columns that line up.
     public func logLine(_ t: AlertTransition, gauge: GaugeSettings) -> String {
-        let stage = t.stage.map { language == .de ? "Stufe \($0)" : "stage \($0)" } ?? "-"
+        let stageWord = language == .de ? "Stufe" : "stage"
+        let stage = t.stage.map { $0 > 0 ? "\(stageWord) \($0)" : "-" } ?? "-"
         let level = t.levelCM.map(Self.cm) ?? "-"
         let threshold = t.thresholdCM.map(Self.cm) ?? "-"
         let rate = "-"
