@@ -9,8 +9,8 @@ import Synchronization
 /// the broker has acknowledged it (QoS 1), so events in flight when the process dies are sent
 /// again on the next connect, with the same `event_id`.
 ///
-/// - Important: `publish`, `resendUnpublished` and `settle` run on the pipeline thread; only
-///   `acknowledged` runs on the network thread.
+/// - Important: `publish` and `settle` run on the pipeline thread; `acknowledged` and `connected`
+///   on the network thread; `pending` anywhere.
 final class Outbox: @unchecked Sendable {
     private let client: MQTTClient
     private let prefix: String
@@ -20,13 +20,16 @@ final class Outbox: @unchecked Sendable {
     private let acks = Mutex<[Int32]>([])
     /// Set on every (re)connect: what was in flight on the old connection must be sent again.
     private let resendNeeded = Atomic(false)
+    /// `inFlight.count`, readable from any thread (shutdown waits for it to reach 0).
+    private let inFlightCount = Atomic(0)
 
     init(client: MQTTClient, prefix: String) {
         self.client = client
         self.prefix = prefix
     }
 
-    var pending: Int { inFlight.count }
+    /// Events sent and not yet acknowledged; safe to read from any thread.
+    var pending: Int { inFlightCount.load(ordering: .relaxed) }
 
     func acknowledged(mid: Int32) {
         acks.withLock { $0.append(mid) }
@@ -41,6 +44,7 @@ final class Outbox: @unchecked Sendable {
         do {
             let mid = try client.publish(topic: "\(prefix)/alerts/\(gaugeID)", payload: payload, qos: 1, retain: false)
             inFlight[mid] = eventID
+            inFlightCount.store(inFlight.count, ordering: .relaxed)
         } catch {
             // Left unpublished in the store: the next connect sends it.
         }
@@ -58,8 +62,10 @@ final class Outbox: @unchecked Sendable {
                 try store.markPublished(eventID: eventID, at: now)
             }
         }
+        inFlightCount.store(inFlight.count, ordering: .relaxed)
         guard client.isConnected, resendNeeded.exchange(false, ordering: .acquiring) else { return }
         inFlight.removeAll()
+        inFlightCount.store(0, ordering: .relaxed)
         for event in try store.unpublishedEvents() {
             publish(eventID: event.eventID, gaugeID: event.gaugeID, payload: event.payload)
         }
