@@ -14,7 +14,7 @@ struct Decode: ParsableCommand {
     @Option(help: "The payload codec: \(Codec.allCases.map(\.rawValue).joined(separator: ", ")).")
     var codec: String = Codec.mpscV1.rawValue
 
-    @Option(help: "The device model, for vendor codecs that need it.")
+    @Option(help: "The device model, which vendor codecs need: \(DeviceModel.allCases.map(\.rawValue).joined(separator: ", ")).")
     var device: String?
 
     @Option(name: .customLong("fport"), help: "The LoRaWAN FPort the frame arrived on.")
@@ -30,8 +30,19 @@ struct Decode: ParsableCommand {
         guard (hex == nil) != (base64 == nil) else {
             throw ValidationError("give the payload either as HEX or with --base64")
         }
-        guard Codec(rawValue: codec) != nil else {
+        guard let codec = Codec(rawValue: codec) else {
             throw ValidationError("unknown codec '\(codec)'; known: \(Codec.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let device {
+            guard let model = DeviceModel(rawValue: device) else {
+                throw ValidationError("unknown device model '\(device)'")
+            }
+            guard model.codec == codec else {
+                throw ValidationError("device '\(device)' belongs to codec \(model.codec.rawValue), not \(codec.rawValue)")
+            }
+        } else if codec != .mpscV1 {
+            let models = codec.devices.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("codec \(codec.rawValue) needs --device: one of \(models)")
         }
     }
 
@@ -49,6 +60,7 @@ struct Decode: ParsableCommand {
             throw CommandFailure(message: "cannot read the payload: \(error)", code: Exit.usage)
         }
         let codec = Codec(rawValue: codec)!
+        let device = device.flatMap(DeviceModel.init(rawValue:))
         do {
             let reading = try bytes.withUnsafeBytes { buffer throws(DecodeError) in
                 try PayloadDecoder.decode(

@@ -8,12 +8,12 @@ import Testing
         let result = decode(vector.bytes)
         switch (vector.valid, result) {
         case (true, .success(let reading)):
-            let found = differences(actual: Self.model(of: reading), expected: vector.expect)
+            let found = differences(actual: readingModel(reading), expected: vector.expect)
             #expect(found.isEmpty, "\(found)")
         case (true, .failure(let error)):
             Issue.record("rejected a valid frame: \(error)")
         case (false, .success(let reading)):
-            Issue.record("accepted an invalid frame (\(vector.reason ?? "?")): \(Self.model(of: reading))")
+            Issue.record("accepted an invalid frame (\(vector.reason ?? "?")): \(readingModel(reading))")
         case (false, .failure(let error)):
             #expect(error.description == vector.reason)
         }
@@ -79,37 +79,5 @@ import Testing
         bytes.withUnsafeBytes { frame in
             Result { () throws(DecodeError) in try PayloadDecoder.decode(.mpscV1, device: nil, fPort: 10, frame) }
         }
-    }
-
-    /// The reading under the vectors' key names, mapped here independently of `Reading.json`.
-    static func model(of reading: Reading) -> JSON {
-        var model: [String: JSON] = ["kind": .string(reading.kind.rawValue)]
-        model["samples"] = .array(
-            reading.samples.map { sample in
-                var object: [String: JSON] = ["offset_s": .integer(Int64(sample.offsetSeconds))]
-                switch sample.value {
-                case .distance(let mm): object["distance_mm"] = .integer(Int64(mm))
-                case .depth(let mm): object["depth_mm"] = .integer(Int64(mm))
-                case .gap(let reason): object["gap"] = .string(reason.rawValue)
-                }
-                return .object(object)
-            }
-        )
-        model["battery_mv"] = reading.batteryMillivolts.map { .integer(Int64($0)) }
-        model["battery_pct"] = reading.batteryPercent.map { .integer(Int64($0)) }
-        model["temperature_c"] = reading.temperatureCelsius.map(JSON.decimal)
-        model["fault"] = reading.fault.map(JSON.bool)
-        model["tilt"] = reading.tilt.map(JSON.bool)
-        model["device_alarm"] = reading.deviceAlarm.map(JSON.bool)
-        model["seq"] = reading.sequence.map { .integer(Int64($0)) }
-        model["interval_s"] = reading.intervalSeconds.map { .integer(Int64($0)) }
-        model["age_s"] = reading.ageSeconds.map { .integer(Int64($0)) }
-        if let status = reading.status {
-            model["fw_version"] = .string("\(status.firmwareMajor).\(status.firmwareMinor)")
-            model["reset_cause"] = .string(status.resetCause.name)
-            model["uptime_s"] = .integer(Int64(status.uptimeSeconds))
-            model["signal_quality"] = .integer(Int64(status.signalQualityPercent))
-        }
-        return .object(model)
     }
 }

@@ -34,6 +34,28 @@ enum SharedVectors {
     static let mpsc: [MPSCVector] = json("vectors/mpsc-v1.json")["vectors"].arrayValue.map(MPSCVector.init)
     static let envelopes: [EnvelopeVector] =
         json("vectors/envelopes/index.json")["envelopes"].arrayValue.map(EnvelopeVector.init)
+    static let codecs: [CodecVector] = json("vectors/codecs.json")["vectors"].arrayValue.map(CodecVector.init)
+}
+
+/// One vendor frame of `codecs.json`.
+struct CodecVector: Sendable, CustomTestStringConvertible {
+    let id: String
+    let codec: String
+    let device: String
+    let fPort: UInt8?
+    let bytes: [UInt8]
+    let expect: JSON
+
+    init(_ json: JSON) {
+        id = json["id"].stringValue
+        codec = json["codec"].stringValue
+        device = json["device"].stringValue
+        fPort = json["fPort"].number.map { UInt8($0) }
+        bytes = hexBytes(json["hex"].stringValue)
+        expect = json["expect"]
+    }
+
+    var testDescription: String { id }
 }
 
 /// One frame of `mpsc-v1.json`.
@@ -196,4 +218,37 @@ extension Result {
     var failureReason: String? {
         if case .failure(let error) = self { "\(error)" } else { nil }
     }
+}
+
+/// The reading under the vectors' key names, mapped here independently of `Reading.json`. Vendor vectors list
+/// no sample offsets (every vendor sample is at offset 0), so they compare without them.
+func readingModel(_ reading: Reading, offsets: Bool = true) -> JSON {
+    var model: [String: JSON] = ["kind": .string(reading.kind.rawValue)]
+    model["samples"] = .array(
+        reading.samples.map { sample in
+            var object: [String: JSON] = offsets ? ["offset_s": .integer(Int64(sample.offsetSeconds))] : [:]
+            switch sample.value {
+            case .distance(let mm): object["distance_mm"] = .integer(Int64(mm))
+            case .depth(let mm): object["depth_mm"] = .integer(Int64(mm))
+            case .gap(let reason): object["gap"] = .string(reason.rawValue)
+            }
+            return .object(object)
+        }
+    )
+    model["battery_mv"] = reading.batteryMillivolts.map { .integer(Int64($0)) }
+    model["battery_pct"] = reading.batteryPercent.map { .integer(Int64($0)) }
+    model["temperature_c"] = reading.temperatureCelsius.map(JSON.decimal)
+    model["fault"] = reading.fault.map(JSON.bool)
+    model["tilt"] = reading.tilt.map(JSON.bool)
+    model["device_alarm"] = reading.deviceAlarm.map(JSON.bool)
+    model["seq"] = reading.sequence.map { .integer(Int64($0)) }
+    model["interval_s"] = reading.intervalSeconds.map { .integer(Int64($0)) }
+    model["age_s"] = reading.ageSeconds.map { .integer(Int64($0)) }
+    if let status = reading.status {
+        model["fw_version"] = .string("\(status.firmwareMajor).\(status.firmwareMinor)")
+        model["reset_cause"] = .string(status.resetCause.name)
+        model["uptime_s"] = .integer(Int64(status.uptimeSeconds))
+        model["signal_quality"] = .integer(Int64(status.signalQualityPercent))
+    }
+    return .object(model)
 }

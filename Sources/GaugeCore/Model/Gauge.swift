@@ -1,6 +1,48 @@
-/// The payload codecs floodgauge decodes. Issue 3 adds the vendor codecs.
+/// The payload codecs floodgauge decodes (`spec/codecs.md`).
 public enum Codec: String, CaseIterable, Sendable {
     case mpscV1 = "mpsc-v1"
+    case draginoLDDS = "dragino-ldds"
+    case draginoLMDS200 = "dragino-lmds200"
+    case milesight
+    case decentlab
+    case vegapulsAir = "vegapuls-air"
+
+    /// The device models this codec decodes; empty for `mpsc-v1`, whose frames are the same for
+    /// every device.
+    public var devices: [DeviceModel] { DeviceModel.allCases.filter { $0.codec == self } }
+}
+
+/// A vendor sensor model. The codec needs it: layouts, constants and whether the value is a
+/// distance or a depth differ inside a family.
+public enum DeviceModel: String, CaseIterable, Sendable {
+    case ldds75, ldds20, ldds45
+    case dds75LB = "dds75-lb", dds20LB = "dds20-lb", dds45LB = "dds45-lb"
+    case lmds120, mds120LB = "mds120-lb"
+    case lmds200, mds200LB = "mds200-lb"
+    case em310UDL = "em310-udl", em400MUD = "em400-mud", em400UDL = "em400-udl", em400TLD = "em400-tld"
+    case em410RDL = "em410-rdl", em500UDL = "em500-udl", em500SWL = "em500-swl"
+    case dlMBX = "dl-mbx", dlRAD = "dl-rad", dlLID = "dl-lid", dlPR21 = "dl-pr21", dlPR26 = "dl-pr26"
+    case dlPR36 = "dl-pr36", dlPR36CTD = "dl-pr36ctd", dlCTD10 = "dl-ctd10"
+    case vegapulsAir41 = "vegapuls-air-41", vegapulsAir23 = "vegapuls-air-23"
+
+    public var codec: Codec {
+        switch self {
+        case .ldds75, .ldds20, .ldds45, .dds75LB, .dds20LB, .dds45LB, .lmds120, .mds120LB: .draginoLDDS
+        case .lmds200, .mds200LB: .draginoLMDS200
+        case .em310UDL, .em400MUD, .em400UDL, .em400TLD, .em410RDL, .em500UDL, .em500SWL: .milesight
+        case .dlMBX, .dlRAD, .dlLID, .dlPR21, .dlPR26, .dlPR36, .dlPR36CTD, .dlCTD10: .decentlab
+        case .vegapulsAir41, .vegapulsAir23: .vegapulsAir
+        }
+    }
+
+    /// Whether the model looks down at the water (`distance_mm`) or sits in it (`depth_mm`): it
+    /// decides which gauge geometry applies.
+    public var measuresDepth: Bool {
+        switch self {
+        case .ldds20, .dds20LB, .em500SWL, .dlPR21, .dlPR26, .dlPR36, .dlPR36CTD, .dlCTD10: true
+        default: false
+        }
+    }
 }
 
 /// How the network server wraps an uplink on the MQTT topic a source subscribes to.
@@ -49,7 +91,7 @@ public struct GaugeSettings: Sendable, Equatable {
     public var name: String
     public var devEUI: UInt64
     public var codec: Codec
-    public var device: String?
+    public var device: DeviceModel?
     public var river: String?
     public var latitude: Double?
     public var longitude: Double?
@@ -62,7 +104,7 @@ public struct GaugeSettings: Sendable, Equatable {
     public var clearHold: Int
 
     public init(
-        id: String, name: String, devEUI: UInt64, codec: Codec, device: String? = nil,
+        id: String, name: String, devEUI: UInt64, codec: Codec, device: DeviceModel? = nil,
         river: String? = nil, latitude: Double? = nil, longitude: Double? = nil,
         geometry: Geometry, stages: [Stage], enterHold: Int = 1, clearHold: Int = 1
     ) {

@@ -1,7 +1,16 @@
-/// Why a sample carries no value.
-public enum GapReason: String, Sendable {
+/// Why a sample carries no value: a gap is never a value. `codecs.md` says which device sentinel
+/// maps to which reason.
+public enum GapReason: String, Sendable, CaseIterable {
     /// The radar or ultrasonic sensor found no echo (`0xFFFF` in `mpsc-v1`).
     case noEcho = "no_echo"
+    case noSensor = "no_sensor"
+    case invalidReading = "invalid_reading"
+    case noTarget = "no_target"
+    case sensorError = "sensor_error"
+    case outOfRange = "out_of_range"
+    /// A float the device sent as NaN or infinity.
+    case nan
+    case unknownUnit = "unknown_unit"
 }
 
 /// What one sample measured.

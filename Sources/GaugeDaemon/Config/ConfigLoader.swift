@@ -179,7 +179,7 @@ private struct ConfigSchema {
     private func readGaugeTemplate(_ r: inout TableReader) -> GaugeTemplate {
         GaugeTemplate(
             codec: r.optional("codec")?.value,
-            device: r.optional("device", Rules.nonEmpty),
+            device: r.optional("device"),
             stages: readStages(&r),
             enterHold: r.optional("enter_hold", Rules.range(1...100))?.value,
             clearHold: r.optional("clear_hold", Rules.range(1...100))?.value
@@ -234,15 +234,7 @@ private struct ConfigSchema {
         default:
             break
         }
-        switch codec {
-        case .mpscV1:
-            if let device = template.device {
-                r.log.record(at: device, "must be absent: codec mpsc-v1 has one payload layout for all its devices")
-            }
-            if r.has("probe_datum_mm") {
-                r.report("probe_datum_mm", "codec mpsc-v1 measures distances: use distance_to_datum_mm")
-            }
-        }
+        checkDevice(template.device, of: codec, in: r)
         if template.stages == nil && !r.has("stages") {
             r.report("stages", "is required (stages = [] for a gauge without level alerts)")
         }
@@ -271,6 +263,34 @@ private struct ConfigSchema {
         return gauge
     }
 
+    /// The codec decides whether a device is needed and which; the device decides the geometry,
+    /// since a probe's depth read as a distance would give levels upside down.
+    private func checkDevice(_ device: Located<DeviceModel>?, of codec: Codec, in r: TableReader) {
+        guard codec != .mpscV1 else {
+            if let device {
+                r.log.record(at: device, "must be absent: codec mpsc-v1 has one payload layout for all its devices")
+            }
+            if r.has("probe_datum_mm") {
+                r.report("probe_datum_mm", "codec mpsc-v1 measures distances: use distance_to_datum_mm")
+            }
+            return
+        }
+        let models = codec.devices.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        guard let device else {
+            return r.report("device", "is required for codec \(codec.rawValue): one of \(models)")
+        }
+        guard device.value.codec == codec else {
+            return r.log.record(
+                at: device, "\"\(device.value.rawValue)\" is a \(device.value.codec.rawValue) model; codec "
+                    + "\(codec.rawValue) takes \(models)")
+        }
+        if device.value.measuresDepth, r.has("distance_to_datum_mm") {
+            r.report("distance_to_datum_mm", "\(device.value.rawValue) measures depth: use probe_datum_mm")
+        } else if !device.value.measuresDepth, r.has("probe_datum_mm") {
+            r.report("probe_datum_mm", "\(device.value.rawValue) measures distance: use distance_to_datum_mm")
+        }
+    }
+
     /// A stage above the sensor face could never be entered, so its alert would silently never come.
     private func checkReachable(_ stages: [Stage], sensorAt distance: Located<Int32>, in r: TableReader) {
         let sensorCM = Double(distance.value) / 10
@@ -287,7 +307,7 @@ private struct ConfigSchema {
 private struct GaugeTemplate {
     var codec: Codec?
     /// Located, because the codec decides whether a device is allowed, and it may be set elsewhere.
-    var device: Located<String>?
+    var device: Located<DeviceModel>?
     var stages: [Stage]?
     var enterHold: Int?
     var clearHold: Int?

@@ -284,6 +284,7 @@ extension TOMLChoice {
 }
 
 extension Codec: TOMLChoice {}
+extension DeviceModel: TOMLChoice {}
 extension EnvelopeFormat: TOMLChoice {}
 extension Config.MQTT.ProtocolVersion: TOMLChoice {}
 extension AlertLanguage: TOMLChoice {}

@@ -1,0 +1,6 @@
+/// Placeholder until the codec lands: rejects every frame.
+public enum Milesight {
+    public static func decode(_ device: DeviceModel, _ frame: UnsafeRawBufferPointer) throws(DecodeError) -> Reading {
+        throw DecodeError("codec not implemented yet")
+    }
+}
