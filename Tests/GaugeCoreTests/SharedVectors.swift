@@ -1,4 +1,5 @@
 import Foundation
+import GaugeCore
 import Testing
 
 /// The read-only vectors in `shared/`, which sits beside the repository (CI clones it there), or wherever
