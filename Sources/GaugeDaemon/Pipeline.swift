@@ -81,6 +81,11 @@ public final class Pipeline {
         guard let devEUI = uplink.devEUI else {
             return try reject(message, reason: "uplink has no DevEUI")
         }
+        // LoRaWAN reserves FPort 0 for MAC commands and 224–255 for the stack itself: such a
+        // frame is not a reading, whatever its bytes look like.
+        if let fPort = uplink.fPort, fPort == 0 || fPort >= 224 {
+            return try reject(message, reason: "FPort \(fPort) carries no application payload")
+        }
         let receivedAt = uplink.receivedAt ?? message.arrivedAt
         let frameBytes = UnsafeRawBufferPointer(rebasing: frame[..<uplink.payloadCount])
         let topic = String(decoding: message.topic, as: UTF8.self)

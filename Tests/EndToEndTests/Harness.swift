@@ -52,7 +52,8 @@ final class Child {
     let outputPath: String
     private var status: Int32?
 
-    init(_ executable: String, _ arguments: [String], output: String) throws {
+    /// - Parameter environment: variables set for the child on top of this process's environment.
+    init(_ executable: String, _ arguments: [String], output: String, environment: [String: String] = [:]) throws {
         outputPath = output
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -68,9 +69,12 @@ final class Child {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(environment) { _, new in new }
+        let envp = variables.map { strdup("\($0)=\($1)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw HarnessError("cannot start \(executable): \(String(cString: strerror(rc)))") }
         self.pid = pid
     }
@@ -88,8 +92,13 @@ final class Child {
     /// Sends `signal` and waits for the exit; returns the exit code (128 + signal if it was killed).
     @discardableResult
     func stop(signal: Int32 = SIGTERM) -> Int32 {
-        if isRunning {
-            kill(pid, signal)
+        if isRunning { kill(pid, signal) }
+        return wait()
+    }
+
+    /// Waits for the exit; returns the exit code (128 + signal if it was killed).
+    func wait() -> Int32 {
+        if status == nil {
             var raw: Int32 = 0
             while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
             status = raw

@@ -104,6 +104,13 @@ private func chirpstackUplink(devEUI: String, fCnt: Int, time: String, frame: Da
                 devEUI: "70B3D57ED0001234", fCnt: 8, receivedAt: "2026-11-22T10:05:00Z",
                 frame: Data([0x11, 0x01, 0x00])))
         try broker.publish(topic: "v3/pegel@kreis/devices/kyll/up", message: "{not json")
+        // A MAC-command frame (FPort 0) is not a reading, whatever its bytes say.
+        try broker.publish(
+            topic: "v3/pegel@kreis/devices/kyll/up",
+            message: ttnUplink(
+                devEUI: "70B3D57ED0001234", fCnt: 9, receivedAt: "2026-11-22T10:06:00Z",
+                frame: mpscFrame(seq: 9, distancesMM: [1000])
+            ).replacingOccurrences(of: #""f_port":10"#, with: #""f_port":0"#))
         // Prüm via ChirpStack: 149 cm, then 251 cm: straight into stage 2, raised once.
         try broker.publish(
             topic: "application/pegel/device/70b3d57ed0005678/event/up",
@@ -131,6 +138,7 @@ private func chirpstackUplink(devEUI: String, fCnt: Int, time: String, frame: Da
             rejects == """
                 mpsc-v1: truncated
                 invalid JSON: expected a member name
+                FPort 0 carries no application payload
                 """)
 
         // Exactly one raised event per gauge on the alert topic, valid against the schema.

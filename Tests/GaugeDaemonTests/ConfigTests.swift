@@ -509,6 +509,49 @@ struct ConfigTests {
         #expect(problems(source("")) == ["\(f):2: source[0].topic: must not be empty"])
     }
 
+    @Test("vendor gauges name a device model of their codec, and the model decides the geometry")
+    func deviceModels() throws {
+        func gauge(_ keys: String) -> String {
+            Self.minimalSource + """
+                [[gauge]]
+                id = "enz-neuerburg"
+                name = "Enz in Neuerburg"
+                dev_eui = "A84041000181C0DE"
+                stages = []
+                \(keys)
+
+                """
+        }
+        let f = Self.file
+        let config = try Config.parse(
+            text: gauge("codec = \"milesight\"\ndevice = \"em500-swl\"\nprobe_datum_mm = -350"), file: f)
+        #expect(config.gauges[0].device == .em500SWL)
+        #expect(config.gauges[0].geometry == .probe(datumMM: -350))
+
+        #expect(
+            problems(gauge("codec = \"decentlab\"\ndistance_to_datum_mm = 5000")) == [
+                "\(f):4: gauge[0].device: is required for codec decentlab: one of \"dl-mbx\", \"dl-rad\", \"dl-lid\", "
+                    + "\"dl-pr21\", \"dl-pr26\", \"dl-pr36\", \"dl-pr36ctd\", \"dl-ctd10\""
+            ])
+        #expect(
+            problems(gauge("codec = \"dragino-ldds\"\ndevice = \"em310-udl\"\ndistance_to_datum_mm = 5000")) == [
+                "\(f):10: gauge[0].device: \"em310-udl\" is a milesight model; codec dragino-ldds takes \"ldds75\", "
+                    + "\"ldds20\", \"ldds45\", \"dds75-lb\", \"dds20-lb\", \"dds45-lb\", \"lmds120\", \"mds120-lb\""
+            ])
+        // An LDDS20 sits under a tank bottom and measures the water column: a depth, not a distance.
+        #expect(
+            problems(gauge("codec = \"dragino-ldds\"\ndevice = \"ldds20\"\ndistance_to_datum_mm = 5000")) == [
+                "\(f):11: gauge[0].distance_to_datum_mm: ldds20 measures depth: use probe_datum_mm"
+            ])
+        #expect(
+            problems(gauge("codec = \"vegapuls-air\"\ndevice = \"vegapuls-air-41\"\nprobe_datum_mm = 0")) == [
+                "\(f):11: gauge[0].probe_datum_mm: vegapuls-air-41 measures distance: use distance_to_datum_mm"
+            ])
+        let unknown = problems(gauge("codec = \"milesight\"\ndevice = \"em999\"\ndistance_to_datum_mm = 5000"))
+        #expect(unknown.count == 1)
+        #expect(unknown.first?.hasPrefix("\(f):10: gauge[0].device: must be one of \"ldds75\"") == true, "\(unknown)")
+    }
+
     @Test("the error prints one problem per line")
     func errorDescription() {
         let error = ConfigError(problems: [

@@ -277,6 +277,8 @@ private struct ConfigSchema {
         }
         let models = codec.devices.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
         guard let device else {
+            // A device that is there but unreadable has been reported already.
+            if r.has("device") { return }
             return r.report("device", "is required for codec \(codec.rawValue): one of \(models)")
         }
         guard device.value.codec == codec else {

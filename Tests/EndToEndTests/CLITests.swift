@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// Runs the built `floodgauge` with `arguments` to completion: its exit code and what it printed.
+private func floodgauge(
+    _ arguments: String..., environment: [String: String] = [:], in scratch: ScratchDirectory
+) throws -> (code: Int32, output: String) {
+    let child = try Child(
+        try floodgaugeBinary(), arguments, output: scratch.path("cli-\(UUID().uuidString).out"),
+        environment: environment)
+    let code = child.wait()
+    return (code, child.output.trimmingCharacters(in: .newlines))
+}
+
+/// The commands as an operator types them: output and exit codes (0 ok, 1 bad input, 2 usage).
+@Suite struct CLITests {
+    @Test func decodePrintsTheReadingOfTheWorkedExample() throws {
+        let scratch = try ScratchDirectory()
+        let (code, output) = try floodgauge("decode", "11 03 00 2A 00 3C 03 00 05 0E 10 00 D7 0F A0 0F 82 0F 64", in: scratch)
+        #expect(code == 0)
+        let reading = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+        #expect(reading?["kind"] as? String == "measurement")
+        #expect(reading?["battery_mv"] as? Int == 3600)
+        let samples = reading?["samples"] as? [[String: Int]]
+        #expect(samples?.map { $0["distance_mm"] } == [4000, 3970, 3940])
+        #expect(samples?.map { $0["offset_s"] } == [-125, -65, -5])
+    }
+
+    @Test func decodeTakesBase64AsTheEnvelopesCarryIt() throws {
+        let scratch = try ScratchDirectory()
+        let frame = Data([0x11, 0x00, 0x00, 0x01, 0x03, 0x84, 0x01, 0x00, 0x00, 0x14, 0x00])
+        let (code, output) = try floodgauge("decode", "--base64", frame.base64EncodedString(), in: scratch)
+        #expect(code == 0)
+        #expect(output.contains(#""distance_mm":5120"#))
+    }
+
+    @Test func aRejectedFramePrintsItsReasonAndExitsOne() throws {
+        let scratch = try ScratchDirectory()
+        let (code, output) = try floodgauge("decode", "1103002A00", in: scratch)
+        #expect(code == 1)
+        #expect(output == #"{"kind":"error","error":"truncated"}"#)
+    }
+
+    @Test(arguments: [
+        ["decode"],
+        ["decode", "zz"],
+        ["decode", "--codec", "foo", "11"],
+        ["decode", "--codec", "milesight", "0175"],
+        ["decode", "--codec", "milesight", "--device", "ldds75", "0175"],
+        ["no-such-command"],
+    ])
+    func usageErrorsExitTwo(arguments: [String]) throws {
+        let scratch = try ScratchDirectory()
+        let child = try Child(try floodgaugeBinary(), arguments, output: scratch.path("out"))
+        #expect(child.wait() == 2, "\(child.output)")
+        #expect(!child.output.isEmpty)
+    }
+
+    @Test func checkConfigAcceptsTheShippedConfigs() throws {
+        let scratch = try ScratchDirectory()
+        let config = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Config").standardized
+        for name in ["floodgauge.toml", "demo.toml"] {
+            let (code, output) = try floodgauge("check-config", "--config", config.appendingPathComponent(name).path, in: scratch)
+            #expect(code == 0, "\(output)")
+        }
+    }
+
+    @Test func checkConfigListsEveryProblemWithFileAndLine() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.path("bad.toml")
+        try """
+            [mqtt]
+            port = 70000
+            prot = "v5"
+
+            [[source]]
+            topic = "v3/+/devices/+/up"
+            format = "ttn-v2"
+
+            [[gauge]]
+            id = "Kyll"
+            name = "Kyll"
+            dev_eui = "70B3D57ED0064A0"
+            distance_to_datum_mm = 7200
+            stages = [{ name = "Meldestufe 1", enter_cm = 250, clear_cm = 260 }]
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let (code, output) = try floodgauge("check-config", "--config", path, in: scratch)
+        #expect(code == 1)
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 6, "\(output)")
+        for (line, key) in [(2, "mqtt.port"), (3, "mqtt.prot"), (7, "source[0].format"), (10, "gauge[0].id"),
+            (12, "gauge[0].dev_eui"), (14, "gauge[0].stages[0].clear_cm")]
+        {
+            #expect(lines.contains { $0.hasPrefix("\(path):\(line): \(key): ") }, "no problem for \(key) in \(output)")
+        }
+    }
+
+    @Test func theConfigComesFromTheEnvironmentWhenNotGiven() throws {
+        let scratch = try ScratchDirectory()
+        let (code, output) = try floodgauge(
+            "check-config", environment: ["FLOODGAUGE_CONFIG": scratch.path("missing.toml")], in: scratch)
+        #expect(code == 1)
+        #expect(output == "\(scratch.path("missing.toml")): cannot read: No such file or directory")
+    }
+}
