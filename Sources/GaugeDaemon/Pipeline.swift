@@ -113,7 +113,7 @@ public final class Pipeline {
             try store.insertSample(
                 gaugeID: gauge.id, time: time, levelMM: levelMM, value: sample.value, uplinkID: uplinkID)
             counters.samples += 1
-            if let levelMM, let transition = monitors[gaugeIndex].observe(levelCM: Double(levelMM) / 10, at: time) {
+            if let levelMM, let transition = monitors[gaugeIndex].observe(levelCM: levelMM / 10, at: time) {
                 try record(transition, gauge: gauge, now: now)
             }
         }

@@ -91,20 +91,20 @@ public final class Store {
     }
 
     public func insertSample(
-        gaugeID: String, time: Timestamp, levelMM: Int32?, value: SampleValue, uplinkID: Int64
+        gaugeID: String, time: Timestamp, levelMM: Double?, value: SampleValue, uplinkID: Int64
     ) throws(SQLiteError) {
         let raw: Statement.Value
         let gap: Statement.Value
         switch value {
         case .distance(let mm), .depth(let mm):
-            raw = .integer(Int64(mm))
+            raw = .real(mm)
             gap = .null
         case .gap(let reason):
             raw = .null
             gap = .text(reason.rawValue)
         }
         try insertSampleStatement.run(
-            .text(gaugeID), .integer(time.unixMilliseconds), levelMM.map { .integer(Int64($0)) } ?? .null, raw, gap,
+            .text(gaugeID), .integer(time.unixMilliseconds), levelMM.map { .real($0) } ?? .null, raw, gap,
             .integer(uplinkID))
     }
 

@@ -229,8 +229,8 @@ func readingModel(_ reading: Reading, offsets: Bool = true) -> JSON {
         reading.samples.map { sample in
             var object: [String: JSON] = offsets ? ["offset_s": .integer(Int64(sample.offsetSeconds))] : [:]
             switch sample.value {
-            case .distance(let mm): object["distance_mm"] = .integer(Int64(mm))
-            case .depth(let mm): object["depth_mm"] = .integer(Int64(mm))
+            case .distance(let mm): object["distance_mm"] = .decimal(mm)
+            case .depth(let mm): object["depth_mm"] = .decimal(mm)
             case .gap(let reason): object["gap"] = .string(reason.rawValue)
             }
             return .object(object)

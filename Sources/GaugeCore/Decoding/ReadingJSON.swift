@@ -41,8 +41,8 @@ extension Reading {
             var object = JSONWriter()
             object.field("offset_s", Int(sample.offsetSeconds))
             switch sample.value {
-            case .distance(let mm): object.field("distance_mm", Int(mm))
-            case .depth(let mm): object.field("depth_mm", Int(mm))
+            case .distance(let mm): object.field("distance_mm", mm)
+            case .depth(let mm): object.field("depth_mm", mm)
             case .gap(let reason): object.field("gap", reason.rawValue)
             }
             text += (index == 0 ? "" : ",") + object.finished()

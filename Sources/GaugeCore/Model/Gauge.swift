@@ -76,10 +76,10 @@ public enum Geometry: Sendable, Equatable {
     /// The water level in mm above the datum for a sample, or `nil` for a gap or a value the
     /// geometry cannot use (a depth on a distance sensor).
     @inlinable
-    public func levelMM(_ value: SampleValue) -> Int32? {
+    public func levelMM(_ value: SampleValue) -> Double? {
         switch (self, value) {
-        case (.distance(let toDatum), .distance(let mm)): toDatum - mm
-        case (.probe(let datum), .depth(let mm)): datum + mm
+        case (.distance(let toDatum), .distance(let mm)): Double(toDatum) - mm
+        case (.probe(let datum), .depth(let mm)): Double(datum) + mm
         default: nil
         }
     }

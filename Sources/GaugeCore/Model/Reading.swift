@@ -16,9 +16,11 @@ public enum GapReason: String, Sendable, CaseIterable {
 /// What one sample measured.
 public enum SampleValue: Sendable, Equatable {
     /// Distance from the sensor face down to the water surface (downward-looking sensor).
-    case distance(mm: Int32)
-    /// Depth of water above a submersible probe.
-    case depth(mm: Int32)
+    /// Millimetres with decimals where the device resolves finer (float32 radar distances).
+    case distance(mm: Double)
+    /// Depth of water above a submersible probe; decimals where the device resolves finer (a
+    /// DL-PR26 pressure step is 0.31 mm).
+    case depth(mm: Double)
     case gap(GapReason)
 }
 

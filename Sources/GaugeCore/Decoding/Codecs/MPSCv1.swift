@@ -68,7 +68,7 @@ public enum MPSCv1 {
             let distance = try read(&reader, as: UInt16.self)
             // Samples come oldest first; the newest is `age` seconds old, each older one `interval` more.
             let offset = -Int32(age) - (Int32(count) - 1 - index) * Int32(interval)
-            let value: SampleValue = distance == 0xFFFF ? .gap(.noEcho) : .distance(mm: Int32(distance))
+            let value: SampleValue = distance == 0xFFFF ? .gap(.noEcho) : .distance(mm: Double(distance))
             reading.samples.append(Sample(offsetSeconds: offset, value: value))
         }
         return reading
