@@ -56,3 +56,54 @@ public struct ByteReader {
 /// A reader points into memory it does not own; it must not cross to another task.
 @available(*, unavailable)
 extension ByteReader: Sendable {}
+
+// MARK: - Reads that throw the codec's reason
+
+extension ByteReader {
+    /// Reads an integer like `readInteger(endianness:as:)`, but throws `reason` when fewer bytes remain, so a codec
+    /// states once what a short read means for its layout ("truncated", "truncated record").
+    mutating func readInteger<T: FixedWidthInteger>(
+        endianness: Endianness = .big,
+        as: T.Type = T.self,
+        orThrow reason: StaticString
+    ) throws(DecodeError) -> T {
+        guard let value = readInteger(endianness: endianness, as: T.self) else { throw DecodeError(reason) }
+        return value
+    }
+
+    /// Steps over `count` bytes of a field the reading model does not map, or throws `reason` when fewer remain.
+    mutating func skip(_ count: Int, orThrow reason: StaticString) throws(DecodeError) {
+        guard readBytes(count) != nil else { throw DecodeError(reason) }
+    }
+}
+
+// MARK: - Floats and exact lengths
+
+extension ByteReader {
+    /// Reads an IEEE 754 binary32 float in the given byte order, or returns `nil` if fewer than 4 bytes remain.
+    ///
+    /// The bits are taken as they are: a NaN or an infinity comes back as such, for the codec to map.
+    @inlinable
+    public mutating func readFloat32(endianness: Endianness = .big) -> Float? {
+        readInteger(endianness: endianness, as: UInt32.self).map(Float.init(bitPattern:))
+    }
+
+    /// Reads a float like `readFloat32(endianness:)`, but throws `reason` when fewer than 4 bytes remain.
+    mutating func readFloat32(
+        endianness: Endianness = .big,
+        orThrow reason: StaticString
+    ) throws(DecodeError) -> Float {
+        guard let value = readFloat32(endianness: endianness) else { throw DecodeError(reason) }
+        return value
+    }
+
+    /// Checks that exactly `count` bytes are left to read: the strict-length rule of `codecs.md`, which rejects a
+    /// frame that is too short and one that is too long, before any field is read.
+    ///
+    /// - Throws: `"truncated"` when fewer bytes remain, `"trailing bytes"` when more do.
+    @inlinable
+    public func requireReadableBytes(exactly count: Int) throws(DecodeError) {
+        guard readableBytes >= count else { throw DecodeError("truncated") }
+        guard readableBytes == count else { throw DecodeError("trailing bytes") }
+    }
+}

@@ -25,8 +25,7 @@ public enum Decentlab {
         guard flags & ~(Group.sensor | Group.battery) == 0 else { throw DecodeError("unknown sensor group") }
         // codecs.md's length rule (5 + 2 × words of the present groups) is checked before any group is read.
         let words = (flags & Group.sensor == 0 ? 0 : model.sensorWords) + (flags & Group.battery == 0 ? 0 : 1)
-        guard reader.readableBytes >= 2 * words else { throw DecodeError("truncated") }
-        guard reader.readableBytes == 2 * words else { throw DecodeError("trailing bytes") }
+        try reader.requireReadableBytes(exactly: 2 * words)
 
         var reading = Reading(kind: .measurement)
         if flags & Group.sensor != 0 {

@@ -19,7 +19,7 @@ public enum MPSCv1 {
         guard !frame.isEmpty else { throw DecodeError("empty") }
         guard frame.count <= maximumFrameLength else { throw DecodeError("too long") }
         var reader = ByteReader(frame)
-        switch try read(&reader, as: UInt8.self) {
+        switch try reader.readInteger(as: UInt8.self, orThrow: "truncated") {
         case 0x11: return try measurement(&reader)
         case 0x12: return try status(&reader)
         default: throw DecodeError("unknown frame type")
@@ -36,20 +36,18 @@ public enum MPSCv1 {
     }
 
     private static func measurement(_ reader: inout ByteReader) throws(DecodeError) -> Reading {
-        let flags = try read(&reader, as: UInt8.self)
-        let sequence = try read(&reader, as: UInt16.self)
-        let interval = try read(&reader, as: UInt16.self)
-        let count = try read(&reader, as: UInt8.self)
-        let age = try read(&reader, as: UInt16.self)
+        let flags = try reader.readInteger(as: UInt8.self, orThrow: "truncated")
+        let sequence = try reader.readInteger(as: UInt16.self, orThrow: "truncated")
+        let interval = try reader.readInteger(as: UInt16.self, orThrow: "truncated")
+        let count = try reader.readInteger(as: UInt8.self, orThrow: "truncated")
+        let age = try reader.readInteger(as: UInt16.self, orThrow: "truncated")
         guard flags & Flag.reserved == 0 else { throw DecodeError("reserved flag bits") }
         guard (1...SampleList.capacity).contains(Int(count)) else { throw DecodeError("bad sample count") }
         guard (1...3600).contains(interval) else { throw DecodeError("bad interval") }
         // The spec's length rule (9 + 2·BAT + 2·TMP + 2·n) decides between "truncated" and "trailing bytes"
         // before any field is taken, so the reads below cannot fail.
         let optionalFields = (flags & Flag.battery == 0 ? 0 : 2) + (flags & Flag.temperature == 0 ? 0 : 2)
-        let expectedRemainder = optionalFields + 2 * Int(count)
-        guard reader.readableBytes >= expectedRemainder else { throw DecodeError("truncated") }
-        guard reader.readableBytes == expectedRemainder else { throw DecodeError("trailing bytes") }
+        try reader.requireReadableBytes(exactly: optionalFields + 2 * Int(count))
 
         var reading = Reading(kind: .measurement)
         reading.sequence = sequence
@@ -59,13 +57,13 @@ public enum MPSCv1 {
         reading.fault = flags & Flag.fault != 0
         reading.tilt = flags & Flag.tilt != 0
         if flags & Flag.battery != 0 {
-            reading.batteryMillivolts = Int32(try read(&reader, as: UInt16.self))
+            reading.batteryMillivolts = Int32(try reader.readInteger(as: UInt16.self, orThrow: "truncated"))
         }
         if flags & Flag.temperature != 0 {
-            reading.temperatureCelsius = Double(try read(&reader, as: Int16.self)) / 10
+            reading.temperatureCelsius = Double(try reader.readInteger(as: Int16.self, orThrow: "truncated")) / 10
         }
         for index in 0..<Int32(count) {
-            let distance = try read(&reader, as: UInt16.self)
+            let distance = try reader.readInteger(as: UInt16.self, orThrow: "truncated")
             // Samples come oldest first; the newest is `age` seconds old, each older one `interval` more.
             let offset = -Int32(age) - (Int32(count) - 1 - index) * Int32(interval)
             let value: SampleValue = distance == 0xFFFF ? .gap(.noEcho) : .distance(mm: Double(distance))
@@ -76,15 +74,14 @@ public enum MPSCv1 {
 
     private static func status(_ reader: inout ByteReader) throws(DecodeError) -> Reading {
         // The type byte is read; the rest of a status frame is 12 bytes.
-        guard reader.readableBytes >= 12 else { throw DecodeError("truncated") }
-        guard reader.readableBytes == 12 else { throw DecodeError("trailing bytes") }
-        let major = try read(&reader, as: UInt8.self)
-        let minor = try read(&reader, as: UInt8.self)
-        let resetCause = try read(&reader, as: UInt8.self)
-        let battery = try read(&reader, as: UInt16.self)
-        let uptime = try read(&reader, as: UInt32.self)
-        let interval = try read(&reader, as: UInt16.self)
-        let signalQuality = try read(&reader, as: UInt8.self)
+        try reader.requireReadableBytes(exactly: 12)
+        let major = try reader.readInteger(as: UInt8.self, orThrow: "truncated")
+        let minor = try reader.readInteger(as: UInt8.self, orThrow: "truncated")
+        let resetCause = try reader.readInteger(as: UInt8.self, orThrow: "truncated")
+        let battery = try reader.readInteger(as: UInt16.self, orThrow: "truncated")
+        let uptime = try reader.readInteger(as: UInt32.self, orThrow: "truncated")
+        let interval = try reader.readInteger(as: UInt16.self, orThrow: "truncated")
+        let signalQuality = try reader.readInteger(as: UInt8.self, orThrow: "truncated")
         guard let cause = DeviceStatus.ResetCause(rawValue: resetCause) else { throw DecodeError("bad reset cause") }
         guard signalQuality <= 100 else { throw DecodeError("bad signal quality") }
 
@@ -99,11 +96,5 @@ public enum MPSCv1 {
             signalQualityPercent: signalQuality
         )
         return reading
-    }
-
-    /// A big-endian integer; a frame that ends first is truncated.
-    private static func read<T: FixedWidthInteger>(_ reader: inout ByteReader, as: T.Type) throws(DecodeError) -> T {
-        guard let value = reader.readInteger(as: T.self) else { throw DecodeError("truncated") }
-        return value
     }
 }
