@@ -23,11 +23,11 @@ struct Decode: ParsableCommand {
     @Option(name: .customLong("base64"), help: "The payload as base64 instead of hex.")
     var base64: String?
 
-    @Argument(help: "The payload as hex digits (spaces allowed).")
-    var hex: String?
+    @Argument(help: "The payload as hex digits, in one word or several (`11 03 00 2A …`).")
+    var hex: [String] = []
 
     func validate() throws {
-        guard (hex == nil) != (base64 == nil) else {
+        guard hex.isEmpty != (base64 == nil) else {
             throw ValidationError("give the payload either as HEX or with --base64")
         }
         guard let codec = Codec(rawValue: codec) else {
@@ -51,10 +51,10 @@ struct Decode: ParsableCommand {
         let count: Int
         do {
             count = try bytes.withUnsafeMutableBytes { buffer in
-                if let hex {
-                    return try Hex.decode(String(hex.filter { !$0.isWhitespace }), into: buffer)
+                if let base64 {
+                    return try Array(base64.utf8).withUnsafeBytes { try Base64.decode($0, into: buffer) }
                 }
-                return try Array(base64!.utf8).withUnsafeBytes { try Base64.decode($0, into: buffer) }
+                return try Hex.decode(hex.joined().filter { !$0.isWhitespace }, into: buffer)
             }
         } catch {
             throw CommandFailure(message: "cannot read the payload: \(error)", code: Exit.usage)

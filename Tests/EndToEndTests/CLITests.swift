@@ -34,6 +34,24 @@ private func floodgauge(
         #expect(output.contains(#""distance_mm":5120"#))
     }
 
+    @Test func vendorFramesDecodeWithTheirDeviceModelAndPort() throws {
+        let scratch = try ScratchDirectory()
+        // LDDS75 on fPort 2: battery 0x0B45 = 2885 mV, distance 0x0AF0 = 2800 mm, no temperature probe.
+        let ldds = try floodgauge(
+            "decode", "--codec", "dragino-ldds", "--device", "ldds75", "--fport", "2", "0B45 0AF0 00 0000 01",
+            in: scratch)
+        #expect(ldds.code == 0)
+        #expect(ldds.output == #"{"kind":"measurement","samples":[{"offset_s":0,"distance_mm":2800}],"battery_mv":2885}"#)
+        // The same bytes on the datalog port are not a reading.
+        let datalog = try floodgauge(
+            "decode", "--codec", "dragino-ldds", "--device", "ldds75", "--fport", "3", "0B450AF000000001", in: scratch)
+        #expect(datalog.code == 1)
+        #expect(datalog.output == #"{"kind":"error","error":"unsupported datalog frame"}"#)
+        // EM500-SWL reports the water column in cm: 0x03E8 = 1000 cm.
+        let swl = try floodgauge("decode", "--codec", "milesight", "--device", "em500-swl", "0377E803", in: scratch)
+        #expect(swl.output == #"{"kind":"measurement","samples":[{"offset_s":0,"depth_mm":10000}]}"#)
+    }
+
     @Test func aRejectedFramePrintsItsReasonAndExitsOne() throws {
         let scratch = try ScratchDirectory()
         let (code, output) = try floodgauge("decode", "1103002A00", in: scratch)
