@@ -74,9 +74,14 @@ struct ConfigTests {
     @Test("the operator's example reads DevEUIs in any case and applies its gauge defaults")
     func operatorExample() throws {
         let config = try Config.load(path: Self.repository.appendingPathComponent("Config/floodgauge.toml").path)
-        #expect(config.gauges.map(\.devEUI) == [0x70B3_D57E_D006_4A01, 0x70B3_D57E_D006_4A02, 0x70B3_D57E_D006_4A03])
-        #expect(config.gauges.map(\.enterHold) == [2, 2, 1])
-        #expect(config.gauges.map(\.clearHold) == [2, 2, 2])
+        #expect(
+            config.gauges.map(\.devEUI) == [
+                0x70B3_D57E_D006_4A01, 0x70B3_D57E_D006_4A02, 0x70B3_D57E_D006_4A03, 0x24E1_2412_6C47_7A01,
+            ])
+        #expect(config.gauges.map(\.enterHold) == [2, 2, 1, 2])
+        #expect(config.gauges.map(\.clearHold) == [2, 2, 2, 2])
+        #expect(config.gauges[3].codec == .milesight && config.gauges[3].device == .em500SWL)
+        #expect(config.gauges[3].geometry == .probe(datumMM: -150))
         #expect(config.storage.database == "/var/lib/floodgauge/floodgauge.db")
     }
 
