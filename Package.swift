@@ -11,7 +11,8 @@ let package = Package(
     name: "floodgauge",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "floodgauge", targets: ["floodgauge"])
+        .executable(name: "floodgauge", targets: ["floodgauge"]),
+        .library(name: "GaugeCore", targets: ["GaugeCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

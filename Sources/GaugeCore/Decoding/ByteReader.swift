@@ -31,7 +31,7 @@ public struct ByteReader {
     public var readableBytes: Int { bytes.count &- readerIndex }
 
     /// Reads an integer of `T`'s width in the given byte order, or returns `nil` if fewer bytes remain.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readInteger<T: FixedWidthInteger>(
         endianness: Endianness = .big,
         as: T.Type = T.self
@@ -62,6 +62,7 @@ extension ByteReader: Sendable {}
 extension ByteReader {
     /// Reads an integer like `readInteger(endianness:as:)`, but throws `reason` when fewer bytes remain, so a codec
     /// states once what a short read means for its layout ("truncated", "truncated record").
+    @inline(__always)
     mutating func readInteger<T: FixedWidthInteger>(
         endianness: Endianness = .big,
         as: T.Type = T.self,

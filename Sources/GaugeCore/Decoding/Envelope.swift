@@ -175,51 +175,70 @@ private struct UplinkFields {
 
     mutating func takeTTN(_ path: JSONPath, _ value: JSONValue) {
         if case .null = value { return }  // an explicit null says no more than a missing member
-        if path.matches("uplink_message") {
-            if case .object = value { isUplink = true }
-        } else if path.matches("end_device_ids.dev_eui") {
-            devEUI = value
-        } else if path.matches("uplink_message.f_port") {
-            fPort = value
-        } else if path.matches("uplink_message.f_cnt") {
-            fCnt = value
-        } else if path.matches("uplink_message.frm_payload") {
-            payload = value
-        } else if path.matches("uplink_message.received_at") {
-            receivedAt = value
-        } else if path.matches("received_at") {
-            applicationServerReceivedAt = value
-        } else if path.matches("uplink_message.rx_metadata[].rssi") {
-            Self.keepBest(&bestRSSI, value)
-        } else if path.matches("uplink_message.rx_metadata[].snr") {
-            Self.keepBest(&bestSNR, value)
+        // Every field sits at depth 1, 2 or 4: most values (gateway ids, settings, decoded payload) are passed
+        // over on their depth alone, before any name is compared.
+        switch path.depth {
+        case 1:
+            if path.matches("uplink_message") {
+                if case .object = value { isUplink = true }
+            } else if path.matches("received_at") {
+                applicationServerReceivedAt = value
+            }
+        case 2:
+            if path.matches("end_device_ids.dev_eui") {
+                devEUI = value
+            } else if path.matches("uplink_message.f_port") {
+                fPort = value
+            } else if path.matches("uplink_message.f_cnt") {
+                fCnt = value
+            } else if path.matches("uplink_message.frm_payload") {
+                payload = value
+            } else if path.matches("uplink_message.received_at") {
+                receivedAt = value
+            }
+        case 4:
+            if path.matches("uplink_message.rx_metadata[].rssi") {
+                Self.keepBest(&bestRSSI, value)
+            } else if path.matches("uplink_message.rx_metadata[].snr") {
+                Self.keepBest(&bestSNR, value)
+            }
+        default:
+            return
         }
     }
 
     mutating func takeChirpStack(_ path: JSONPath, _ value: JSONValue) {
         if case .null = value { return }  // an explicit null says no more than a missing member
-        if path.matches("deviceInfo") {
-            if case .object = value { hasDeviceInfo = true }
-        } else if path.matches("deviceInfo.devEui") {
-            devEUI = value
-        } else if path.matches("fPort") {
-            isUplink = true
-            fPort = value
-        } else if path.matches("fCnt") {
-            fCnt = value
-        } else if path.matches("data") {
-            isUplink = true
-            payload = value
-        } else if path.matches("rxInfo") {
-            isUplink = true
-        } else if path.matches("time") {
-            receivedAt = value
-        } else if path.matches("deduplicationId") {
-            deduplicationID = value
-        } else if path.matches("rxInfo[].rssi") {
-            Self.keepBest(&bestRSSI, value)
-        } else if path.matches("rxInfo[].snr") {
-            Self.keepBest(&bestSNR, value)
+        // Every field sits at depth 1, 2 or 3 (see `takeTTN`).
+        switch path.depth {
+        case 1:
+            if path.matches("deviceInfo") {
+                if case .object = value { hasDeviceInfo = true }
+            } else if path.matches("fPort") {
+                isUplink = true
+                fPort = value
+            } else if path.matches("fCnt") {
+                fCnt = value
+            } else if path.matches("data") {
+                isUplink = true
+                payload = value
+            } else if path.matches("rxInfo") {
+                isUplink = true
+            } else if path.matches("time") {
+                receivedAt = value
+            } else if path.matches("deduplicationId") {
+                deduplicationID = value
+            }
+        case 2:
+            if path.matches("deviceInfo.devEui") { devEUI = value }
+        case 3:
+            if path.matches("rxInfo[].rssi") {
+                Self.keepBest(&bestRSSI, value)
+            } else if path.matches("rxInfo[].snr") {
+                Self.keepBest(&bestSNR, value)
+            }
+        default:
+            return
         }
     }
 

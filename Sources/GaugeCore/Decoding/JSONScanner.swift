@@ -453,6 +453,27 @@ private struct Cursor {
         let start = index
         var hasEscapes = false
         while index < bytes.count {
+            // Eight bytes at a time while none of them is a quote, a backslash, a control character or non-ASCII:
+            // the usual string is plain ASCII, and this leaves the byte-wise switch below for the byte that ends
+            // the run. (Bit tricks from "Determine if a word has a zero byte", Hacker's Delight §6-1.)
+            var position = index
+            while position &+ 8 <= bytes.count {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                let special =
+                    ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (word &- ones &* 0x20) | word
+                guard special & highs == 0 else {
+                    // The lowest flagged byte is exact (a borrow only runs upward): the run ends there.
+                    position &+= (special & highs).trailingZeroBitCount &>> 3
+                    break
+                }
+                position &+= 8
+            }
+            index = position
+            guard index < bytes.count else { break }
             switch bytes[index] {
             case UInt8(ascii: "\""):
                 defer { index &+= 1 }

@@ -15,6 +15,7 @@ public enum MPSCv1 {
     /// - Throws: `"empty"`, `"too long"`, `"unknown frame type"`, `"truncated"`, `"trailing bytes"`,
     ///   `"reserved flag bits"`, `"bad sample count"`, `"bad interval"`, `"bad reset cause"` or
     ///   `"bad signal quality"`.
+    @inline(__always)
     public static func decode(_ frame: UnsafeRawBufferPointer) throws(DecodeError) -> Reading {
         guard !frame.isEmpty else { throw DecodeError("empty") }
         guard frame.count <= maximumFrameLength else { throw DecodeError("too long") }
@@ -35,6 +36,7 @@ public enum MPSCv1 {
         static let reserved: UInt8 = 0b1110_0000
     }
 
+    @inline(__always)
     private static func measurement(_ reader: inout ByteReader) throws(DecodeError) -> Reading {
         let flags = try reader.readInteger(as: UInt8.self, orThrow: "truncated")
         let sequence = try reader.readInteger(as: UInt16.self, orThrow: "truncated")
@@ -72,6 +74,7 @@ public enum MPSCv1 {
         return reading
     }
 
+    @inline(__always)
     private static func status(_ reader: inout ByteReader) throws(DecodeError) -> Reading {
         // The type byte is read; the rest of a status frame is 12 bytes.
         try reader.requireReadableBytes(exactly: 12)
