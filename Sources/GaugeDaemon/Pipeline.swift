@@ -38,7 +38,9 @@ public final class Pipeline {
     private let replay: Bool
     private var newEvents: [StoredEvent] = []
     /// Where envelopes decode the FRMPayload: allocated once, reused for every message.
-    private let frame = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 8)
+    private let frame = UnsafeMutableRawBufferPointer.allocate(byteCount: Envelope.payloadCapacity, alignment: 8)
+    /// Where codecs decode the frame, reused for every message.
+    private var reading = Reading(kind: .measurement)
 
     public init(
         formats: [EnvelopeFormat], gauges: [GaugeSettings], language: AlertLanguage, store: Store, replay: Bool
@@ -96,9 +98,8 @@ public final class Pipeline {
             return
         }
         let gauge = monitors[gaugeIndex].gauge
-        let reading: Reading
         do {
-            reading = try PayloadDecoder.decode(gauge.codec, device: gauge.device, fPort: uplink.fPort, frameBytes)
+            try PayloadDecoder.decode(gauge.codec, device: gauge.device, fPort: uplink.fPort, frameBytes, into: &reading)
         } catch {
             // Keep the uplink as received and say why its frame was unusable.
             try storeUplink(topic, devEUI, gauge.id, uplink, receivedAt, frameBytes, nil)

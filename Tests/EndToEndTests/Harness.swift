@@ -177,10 +177,10 @@ final class Broker {
     }
 
     /// Publishes with the real `mosquitto_pub` client at QoS 1.
-    func publish(topic: String, message: String) throws {
+    func publish(topic: String, message: String, retain: Bool = false) throws {
         let pub = Process()
         pub.executableURL = URL(fileURLWithPath: try which("mosquitto_pub"))
-        pub.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", topic, "-m", message]
+        pub.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", topic, "-m", message] + (retain ? ["-r"] : [])
         try pub.run()
         pub.waitUntilExit()
         guard pub.terminationStatus == 0 else { throw HarnessError("mosquitto_pub failed") }

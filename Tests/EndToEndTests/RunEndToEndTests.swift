@@ -85,8 +85,9 @@ private func chirpstackUplink(devEUI: String, fCnt: Int, time: String, frame: Da
         let alerts = try broker.subscribe("floodgauge/alerts/#", output: scratch.path("alerts.sub"))
         let daemon = try Child(
             try floodgaugeBinary(), ["run", "--config", config], output: scratch.path("daemon.log"))
-        // The subscriber is live once it sees a probe; the daemon once it logs that it is ready.
-        try broker.publish(topic: "floodgauge/alerts/probe", message: "probe")
+        // The subscriber is live once it sees the probe (retained, so it arrives whenever the subscription does);
+        // the daemon once it logs that it is ready.
+        try broker.publish(topic: "floodgauge/alerts/probe", message: "probe", retain: true)
         try #require(eventually { alerts.output.contains("probe") })
         try #require(eventually { daemon.output.contains("ready") }, "daemon output: \(daemon.output)")
 

@@ -34,9 +34,18 @@ import Testing
         let frame: [UInt8] = [0x0D, 0x3B, 0x0A, 0xEF, 0x00, 0x00, 0x00, 0x01]
         let reasons = frame.withUnsafeBytes { bytes in
             [
-                Result { () throws(DecodeError) in try DraginoLDDS.decode(.lmds200, fPort: 2, bytes) }.failureReason,
-                Result { () throws(DecodeError) in try DraginoLMDS200.decode(.ldds75, fPort: 2, bytes) }.failureReason,
-                Result { () throws(DecodeError) in try VegapulsAir.decode(.em310UDL, bytes) }.failureReason,
+                Result { () throws(DecodeError) in
+                    var reading = Reading(kind: .measurement)
+                    try DraginoLDDS.decode(.lmds200, fPort: 2, bytes, into: &reading)
+                }.failureReason,
+                Result { () throws(DecodeError) in
+                    var reading = Reading(kind: .measurement)
+                    try DraginoLMDS200.decode(.ldds75, fPort: 2, bytes, into: &reading)
+                }.failureReason,
+                Result { () throws(DecodeError) in
+                    var reading = Reading(kind: .measurement)
+                    try VegapulsAir.decode(.em310UDL, bytes, into: &reading)
+                }.failureReason,
             ]
         }
         #expect(reasons == Array(repeating: "device model does not belong to the codec", count: 3))

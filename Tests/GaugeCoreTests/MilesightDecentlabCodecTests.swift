@@ -280,8 +280,14 @@ import Testing
         let frame: [UInt8] = [0x01, 0x75, 0x64]
         let reasons = frame.withUnsafeBytes { bytes in
             [
-                Result { () throws(DecodeError) in try Milesight.decode(.dlMBX, bytes) }.failureReason,
-                Result { () throws(DecodeError) in try Decentlab.decode(.em310UDL, bytes) }.failureReason,
+                Result { () throws(DecodeError) in
+                    var reading = Reading(kind: .measurement)
+                    try Milesight.decode(.dlMBX, bytes, into: &reading)
+                }.failureReason,
+                Result { () throws(DecodeError) in
+                    var reading = Reading(kind: .measurement)
+                    try Decentlab.decode(.em310UDL, bytes, into: &reading)
+                }.failureReason,
             ]
         }
         #expect(reasons == ["device model does not belong to the codec", "device model does not belong to the codec"])

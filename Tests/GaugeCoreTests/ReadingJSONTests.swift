@@ -3,7 +3,7 @@ import GaugeCore
 import Testing
 
 private func reading(_ hex: String) throws -> Reading {
-    try hexBytes(hex).withUnsafeBytes { try MPSCv1.decode($0) }
+    try hexBytes(hex).withUnsafeBytes { try PayloadDecoder.decode(.mpscV1, device: nil, fPort: nil, $0) }
 }
 
 @Suite struct ReadingJSONTests {
@@ -28,7 +28,7 @@ private func reading(_ hex: String) throws -> Reading {
     /// What `floodgauge decode` prints must pass every valid vector, as the decoder itself does.
     @Test(arguments: SharedVectors.mpsc.filter(\.valid))
     func printedJSONPassesTheVector(_ vector: MPSCVector) throws {
-        let json = try vector.bytes.withUnsafeBytes { try MPSCv1.decode($0) }.json
+        let json = try vector.bytes.withUnsafeBytes { try PayloadDecoder.decode(.mpscV1, device: nil, fPort: nil, $0) }.json
         let parsed = try #require(JSON(parsing: json))
         let found = differences(actual: parsed, expected: vector.expect)
         #expect(found.isEmpty, "\(found) in \(json)")

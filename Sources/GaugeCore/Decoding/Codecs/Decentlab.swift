@@ -12,7 +12,9 @@ public enum Decentlab {
     ///
     /// - Throws: `"empty"`, `"unsupported protocol version"`, `"truncated"`, `"no sensor group"` (flags 0),
     ///   `"unknown sensor group"`, `"trailing bytes"` or `"device model does not belong to the codec"`.
-    public static func decode(_ device: DeviceModel, _ frame: UnsafeRawBufferPointer) throws(DecodeError) -> Reading {
+    public static func decode(
+        _ device: DeviceModel, _ frame: UnsafeRawBufferPointer, into reading: inout Reading
+    ) throws(DecodeError) {
         let model = try Model(device)
         guard !frame.isEmpty else { throw DecodeError("empty") }
         var reader = ByteReader(frame)
@@ -27,14 +29,13 @@ public enum Decentlab {
         let words = (flags & Group.sensor == 0 ? 0 : model.sensorWords) + (flags & Group.battery == 0 ? 0 : 1)
         try reader.requireReadableBytes(exactly: 2 * words)
 
-        var reading = Reading(kind: .measurement)
+        reading = Reading(kind: .measurement)
         if flags & Group.sensor != 0 {
             try model.readSensor(&reader, into: &reading)
         }
         if flags & Group.battery != 0 {
             reading.batteryMillivolts = Int32(try word(&reader))
         }
-        return reading
     }
 
     private enum Group {

@@ -17,21 +17,22 @@ public enum DraginoLDDS {
     public static func decode(
         _ device: DeviceModel,
         fPort: UInt8?,
-        _ frame: UnsafeRawBufferPointer
-    ) throws(DecodeError) -> Reading {
+        _ frame: UnsafeRawBufferPointer,
+        into reading: inout Reading
+    ) throws(DecodeError) {
         guard device.codec == .draginoLDDS else { throw DecodeError("device model does not belong to the codec") }
         var reader = ByteReader(frame)
         switch try Dragino.port(fPort, of: frame) {
         case 2:
-            return try measurement(device, &reader)
+            try measurement(device, &reader, into: &reading)
         case 4 where device == .mds120LB:
             // Config echo (TDC, stop timer, alarm timer): 7 bytes, as Dragino's decoder reads them.
-            return try Dragino.status(&reader, length: 7)
+            try Dragino.status(&reader, length: 7, into: &reading)
         case 5 where device == .lmds120:
             // The LMDS120 lays its status out differently (band first, model last) and sends no battery.
-            return try Dragino.status(&reader, length: 6)
+            try Dragino.status(&reader, length: 6, into: &reading)
         case 5:
-            return try Dragino.deviceStatus(&reader, batteryMask: batteryMask)
+            try Dragino.deviceStatus(&reader, batteryMask: batteryMask, into: &reading)
         case 6 where device == .dds75LB:
             throw DecodeError("unsupported detect-mode frame")
         case let port:
@@ -43,7 +44,9 @@ public enum DraginoLDDS {
     private static let batteryMask: UInt16 = 0x3FFF
 
     /// fPort 2: battery (2 bytes), distance mm (2), interrupt flag (1), DS18B20 0.1 °C (2), sensor flag (1).
-    private static func measurement(_ device: DeviceModel, _ reader: inout ByteReader) throws(DecodeError) -> Reading {
+    private static func measurement(
+        _ device: DeviceModel, _ reader: inout ByteReader, into reading: inout Reading
+    ) throws(DecodeError) {
         // Bit 4 of byte 0 (impossible in a real battery voltage) marks the DDS75-LB's multi-distance frame, whose
         // bytes 2–7 are undocumented. Checked first: such a frame is longer than 8 bytes, and this is the reason.
         if device == .dds75LB, let first = reader.bytes.first, first & 0x10 != 0 {
@@ -56,7 +59,7 @@ public enum DraginoLDDS {
         let probe = try reader.readInteger(as: Int16.self, orThrow: "truncated")
         // The last byte, the sensor flag, is not mapped.
 
-        var reading = Reading(kind: .measurement)
+        reading = Reading(kind: .measurement)
         reading.batteryMillivolts = Int32(battery & batteryMask)
         reading.samples.append(Sample(offsetSeconds: 0, value: sample(device, distance: distance)))
         // 0x0000 is what the device sends without a DS18B20 probe, and cannot be told from 0.0 °C. The DDS75-LB's
@@ -64,7 +67,6 @@ public enum DraginoLDDS {
         if device != .dds75LB, probe != 0 {
             reading.temperatureCelsius = Double(probe) / 10
         }
-        return reading
     }
 
     /// The same sentinels for all eight models: 0 and 20 mm lie in every model's blind zone, and 0x3FFF (16 383 mm,
@@ -96,20 +98,21 @@ enum Dragino {
 
     /// The device status on fPort 5: model (1 byte), firmware version (2), frequency band (1), sub-band (1),
     /// battery mV (2). Only the battery belongs to the reading model.
-    static func deviceStatus(_ reader: inout ByteReader, batteryMask: UInt16) throws(DecodeError) -> Reading {
+    static func deviceStatus(
+        _ reader: inout ByteReader, batteryMask: UInt16, into reading: inout Reading
+    ) throws(DecodeError) {
         try reader.requireReadableBytes(exactly: 7)
         try reader.skip(5, orThrow: "truncated")  // model, firmware, band, sub-band: not part of the reading model
         let battery = try reader.readInteger(as: UInt16.self, orThrow: "truncated")
-        var reading = Reading(kind: .status)
+        reading = Reading(kind: .status)
         reading.batteryMillivolts = Int32(battery & batteryMask)
-        return reading
     }
 
     /// A frame that carries nothing of the reading model (a config echo, the LMDS120's status): only its length is
     /// checked.
-    static func status(_ reader: inout ByteReader, length: Int) throws(DecodeError) -> Reading {
+    static func status(_ reader: inout ByteReader, length: Int, into reading: inout Reading) throws(DecodeError) {
         try reader.requireReadableBytes(exactly: length)
-        return Reading(kind: .status)
+        reading = Reading(kind: .status)
     }
 
     /// Why a frame on a port without a supported layout is rejected.

@@ -16,35 +16,35 @@ public enum DraginoLMDS200 {
     public static func decode(
         _ device: DeviceModel,
         fPort: UInt8?,
-        _ frame: UnsafeRawBufferPointer
-    ) throws(DecodeError) -> Reading {
+        _ frame: UnsafeRawBufferPointer,
+        into reading: inout Reading
+    ) throws(DecodeError) {
         guard device.codec == .draginoLMDS200 else { throw DecodeError("device model does not belong to the codec") }
         var reader = ByteReader(frame)
         switch try Dragino.port(fPort, of: frame) {
         case 2:
-            return try measurement(&reader)
+            try measurement(&reader, into: &reading)
         case 4:
             // Config echo: TDC (3 bytes), ATDC (1), alarm minimum (2), alarm maximum (2), interrupt (1).
-            return try Dragino.status(&reader, length: 9)
+            try Dragino.status(&reader, length: 9, into: &reading)
         case 5:
             // Unlike the `dragino-ldds` family, this family's decoders apply no flag mask to the battery.
-            return try Dragino.deviceStatus(&reader, batteryMask: 0xFFFF)
+            try Dragino.deviceStatus(&reader, batteryMask: 0xFFFF, into: &reading)
         case let port:
             throw Dragino.unsupported(port)
         }
     }
 
     /// fPort 2: battery mV (2 bytes), dis1 (2), dis2 (2), alarm byte (1).
-    private static func measurement(_ reader: inout ByteReader) throws(DecodeError) -> Reading {
+    private static func measurement(_ reader: inout ByteReader, into reading: inout Reading) throws(DecodeError) {
         try reader.requireReadableBytes(exactly: 7)
         let battery = try reader.readInteger(as: UInt16.self, orThrow: "truncated")
         try reader.skip(4, orThrow: "truncated")  // dis1 and dis2: unit unresolved, see the type's documentation
         let alarms = try reader.readInteger(as: UInt8.self, orThrow: "truncated")
 
-        var reading = Reading(kind: .measurement)
+        reading = Reading(kind: .measurement)
         reading.batteryMillivolts = Int32(battery)
         // Bits 7–2 count alarms and bit 0 is the interrupt; only bit 1, the distance alarm, is mapped.
         reading.deviceAlarm = alarms & 0b10 != 0
-        return reading
     }
 }

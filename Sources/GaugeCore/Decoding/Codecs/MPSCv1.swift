@@ -16,13 +16,13 @@ public enum MPSCv1 {
     ///   `"reserved flag bits"`, `"bad sample count"`, `"bad interval"`, `"bad reset cause"` or
     ///   `"bad signal quality"`.
     @inline(__always)
-    public static func decode(_ frame: UnsafeRawBufferPointer) throws(DecodeError) -> Reading {
+    public static func decode(_ frame: UnsafeRawBufferPointer, into reading: inout Reading) throws(DecodeError) {
         guard !frame.isEmpty else { throw DecodeError("empty") }
         guard frame.count <= maximumFrameLength else { throw DecodeError("too long") }
         var reader = ByteReader(frame)
         switch try reader.readInteger(as: UInt8.self, orThrow: "truncated") {
-        case 0x11: return try measurement(&reader)
-        case 0x12: return try status(&reader)
+        case 0x11: try measurement(&reader, into: &reading)
+        case 0x12: try status(&reader, into: &reading)
         default: throw DecodeError("unknown frame type")
         }
     }
@@ -37,7 +37,7 @@ public enum MPSCv1 {
     }
 
     @inline(__always)
-    private static func measurement(_ reader: inout ByteReader) throws(DecodeError) -> Reading {
+    private static func measurement(_ reader: inout ByteReader, into reading: inout Reading) throws(DecodeError) {
         let flags = try reader.readInteger(as: UInt8.self, orThrow: "truncated")
         let sequence = try reader.readInteger(as: UInt16.self, orThrow: "truncated")
         let interval = try reader.readInteger(as: UInt16.self, orThrow: "truncated")
@@ -51,7 +51,7 @@ public enum MPSCv1 {
         let optionalFields = (flags & Flag.battery == 0 ? 0 : 2) + (flags & Flag.temperature == 0 ? 0 : 2)
         try reader.requireReadableBytes(exactly: optionalFields + 2 * Int(count))
 
-        var reading = Reading(kind: .measurement)
+        reading = Reading(kind: .measurement)
         reading.sequence = sequence
         reading.intervalSeconds = interval
         reading.ageSeconds = age
@@ -71,11 +71,10 @@ public enum MPSCv1 {
             let value: SampleValue = distance == 0xFFFF ? .gap(.noEcho) : .distance(mm: Double(distance))
             reading.samples.append(Sample(offsetSeconds: offset, value: value))
         }
-        return reading
     }
 
     @inline(__always)
-    private static func status(_ reader: inout ByteReader) throws(DecodeError) -> Reading {
+    private static func status(_ reader: inout ByteReader, into reading: inout Reading) throws(DecodeError) {
         // The type byte is read; the rest of a status frame is 12 bytes.
         try reader.requireReadableBytes(exactly: 12)
         let major = try reader.readInteger(as: UInt8.self, orThrow: "truncated")
@@ -88,7 +87,7 @@ public enum MPSCv1 {
         guard let cause = DeviceStatus.ResetCause(rawValue: resetCause) else { throw DecodeError("bad reset cause") }
         guard signalQuality <= 100 else { throw DecodeError("bad signal quality") }
 
-        var reading = Reading(kind: .status)
+        reading = Reading(kind: .status)
         reading.batteryMillivolts = Int32(battery)
         reading.intervalSeconds = interval
         reading.status = DeviceStatus(
@@ -98,6 +97,5 @@ public enum MPSCv1 {
             uptimeSeconds: uptime,
             signalQualityPercent: signalQuality
         )
-        return reading
     }
 }

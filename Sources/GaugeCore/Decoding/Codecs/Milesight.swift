@@ -16,11 +16,13 @@ public enum Milesight {
     /// - Throws: `"empty"`, `"truncated record"`, `"unknown record"`, `"unsupported record"` (history, EM500-UDL
     ///   alarm and downlink/config response records), `"record not for this device"`, `"unknown alarm state"`,
     ///   `"unknown position state"`, `"too many samples"` or `"device model does not belong to the codec"`.
-    public static func decode(_ device: DeviceModel, _ frame: UnsafeRawBufferPointer) throws(DecodeError) -> Reading {
+    public static func decode(
+        _ device: DeviceModel, _ frame: UnsafeRawBufferPointer, into reading: inout Reading
+    ) throws(DecodeError) {
         let family = try Family(device)
         guard !frame.isEmpty else { throw DecodeError("empty") }
         var reader = ByteReader(frame)
-        var reading = Reading(kind: .status)
+        reading = Reading(kind: .status)
         while reader.readableBytes > 0 {
             let channel = try reader.readInteger(as: UInt8.self, orThrow: "truncated record")
             let type = try reader.readInteger(as: UInt8.self, orThrow: "truncated record")
@@ -29,7 +31,6 @@ public enum Milesight {
             if record.isMeasurement { reading.kind = .measurement }
             try read(record, of: family, from: &reader, into: &reading)
         }
-        return reading
     }
 
     /// The models that share one record table.

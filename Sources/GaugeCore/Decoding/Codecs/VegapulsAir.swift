@@ -12,17 +12,22 @@ public enum VegapulsAir {
     /// - Parameter device: `vegapuls-air-41` or `vegapuls-air-23`; both send the same packets.
     /// - Throws: `"empty"`, `"unknown packet type"`, `"truncated"`, `"trailing bytes"` or
     ///   `"device model does not belong to the codec"`.
-    public static func decode(_ device: DeviceModel, _ frame: UnsafeRawBufferPointer) throws(DecodeError) -> Reading {
+    public static func decode(
+        _ device: DeviceModel, _ frame: UnsafeRawBufferPointer, into reading: inout Reading
+    ) throws(DecodeError) {
         guard device.codec == .vegapulsAir else { throw DecodeError("device model does not belong to the codec") }
         var reader = ByteReader(frame)
         guard let packetType = reader.readInteger(as: UInt8.self) else { throw DecodeError("empty") }
         // codecs.md names what the device-information packets hold but not their byte layout, so their length
         // cannot be checked; nothing is read from them, so nothing can be misread.
-        guard let (kind, fields) = try layout(ofPacketType: packetType) else { return Reading(kind: .status) }
+        guard let (kind, fields) = try layout(ofPacketType: packetType) else {
+            reading = Reading(kind: .status)
+            return
+        }
         try reader.requireReadableBytes(exactly: fields.byteCount)
 
         // The fields in frame order; the ones the reading model does not map are stepped over.
-        var reading = Reading(kind: kind)
+        reading = Reading(kind: kind)
         try skip(.namurState, of: fields, &reader)
         if fields.contains(.distance) {
             let distance = try reader.readFloat32(orThrow: "truncated")
@@ -45,7 +50,6 @@ public enum VegapulsAir {
             reading.temperatureCelsius = celsius(tenths, unit: unit)
         }
         // The inclination, the last byte where present, is not mapped.
-        return reading
     }
 
     /// The fields a packet can carry, in the order they appear in it.
