@@ -60,6 +60,12 @@ public struct SampleList: Sendable, RandomAccessCollection {
         return storage[position]
     }
 
+    /// Forgets the samples; their slots are overwritten by the next appends, not cleared.
+    @inlinable
+    public mutating func removeAll() {
+        _count = 0
+    }
+
     /// Appends a sample. Codecs check their sample count against `capacity` before they append.
     @inlinable
     public mutating func append(_ sample: Sample) {
@@ -126,5 +132,23 @@ public struct Reading: Sendable {
     @inlinable
     public init(kind: Kind) {
         self.kind = kind
+    }
+
+    /// Makes this reading what `Reading(kind:)` makes, without rewriting the sample slots: codecs decode into a
+    /// reading the caller reuses, and clearing 16 inline samples per frame would cost more than the decoding.
+    @inlinable
+    public mutating func reset(_ kind: Kind) {
+        self.kind = kind
+        samples.removeAll()
+        batteryMillivolts = nil
+        batteryPercent = nil
+        temperatureCelsius = nil
+        fault = nil
+        tilt = nil
+        deviceAlarm = nil
+        sequence = nil
+        intervalSeconds = nil
+        ageSeconds = nil
+        status = nil
     }
 }

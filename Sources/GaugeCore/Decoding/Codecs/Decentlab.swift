@@ -29,7 +29,7 @@ public enum Decentlab {
         let words = (flags & Group.sensor == 0 ? 0 : model.sensorWords) + (flags & Group.battery == 0 ? 0 : 1)
         try reader.requireReadableBytes(exactly: 2 * words)
 
-        reading = Reading(kind: .measurement)
+        reading.reset(.measurement)
         if flags & Group.sensor != 0 {
             try model.readSensor(&reader, into: &reading)
         }

@@ -59,7 +59,7 @@ public enum DraginoLDDS {
         let probe = try reader.readInteger(as: Int16.self, orThrow: "truncated")
         // The last byte, the sensor flag, is not mapped.
 
-        reading = Reading(kind: .measurement)
+        reading.reset(.measurement)
         reading.batteryMillivolts = Int32(battery & batteryMask)
         reading.samples.append(Sample(offsetSeconds: 0, value: sample(device, distance: distance)))
         // 0x0000 is what the device sends without a DS18B20 probe, and cannot be told from 0.0 °C. The DDS75-LB's
@@ -104,7 +104,7 @@ enum Dragino {
         try reader.requireReadableBytes(exactly: 7)
         try reader.skip(5, orThrow: "truncated")  // model, firmware, band, sub-band: not part of the reading model
         let battery = try reader.readInteger(as: UInt16.self, orThrow: "truncated")
-        reading = Reading(kind: .status)
+        reading.reset(.status)
         reading.batteryMillivolts = Int32(battery & batteryMask)
     }
 
@@ -112,7 +112,7 @@ enum Dragino {
     /// checked.
     static func status(_ reader: inout ByteReader, length: Int, into reading: inout Reading) throws(DecodeError) {
         try reader.requireReadableBytes(exactly: length)
-        reading = Reading(kind: .status)
+        reading.reset(.status)
     }
 
     /// Why a frame on a port without a supported layout is rejected.

@@ -42,7 +42,7 @@ public enum DraginoLMDS200 {
         try reader.skip(4, orThrow: "truncated")  // dis1 and dis2: unit unresolved, see the type's documentation
         let alarms = try reader.readInteger(as: UInt8.self, orThrow: "truncated")
 
-        reading = Reading(kind: .measurement)
+        reading.reset(.measurement)
         reading.batteryMillivolts = Int32(battery)
         // Bits 7–2 count alarms and bit 0 is the interrupt; only bit 1, the distance alarm, is mapped.
         reading.deviceAlarm = alarms & 0b10 != 0

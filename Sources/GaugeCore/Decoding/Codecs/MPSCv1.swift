@@ -51,7 +51,7 @@ public enum MPSCv1 {
         let optionalFields = (flags & Flag.battery == 0 ? 0 : 2) + (flags & Flag.temperature == 0 ? 0 : 2)
         try reader.requireReadableBytes(exactly: optionalFields + 2 * Int(count))
 
-        reading = Reading(kind: .measurement)
+        reading.reset(.measurement)
         reading.sequence = sequence
         reading.intervalSeconds = interval
         reading.ageSeconds = age
@@ -87,7 +87,7 @@ public enum MPSCv1 {
         guard let cause = DeviceStatus.ResetCause(rawValue: resetCause) else { throw DecodeError("bad reset cause") }
         guard signalQuality <= 100 else { throw DecodeError("bad signal quality") }
 
-        reading = Reading(kind: .status)
+        reading.reset(.status)
         reading.batteryMillivolts = Int32(battery)
         reading.intervalSeconds = interval
         reading.status = DeviceStatus(

@@ -22,7 +22,7 @@ public enum Milesight {
         let family = try Family(device)
         guard !frame.isEmpty else { throw DecodeError("empty") }
         var reader = ByteReader(frame)
-        reading = Reading(kind: .status)
+        reading.reset(.status)
         while reader.readableBytes > 0 {
             let channel = try reader.readInteger(as: UInt8.self, orThrow: "truncated record")
             let type = try reader.readInteger(as: UInt8.self, orThrow: "truncated record")

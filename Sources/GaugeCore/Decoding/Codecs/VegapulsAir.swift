@@ -21,13 +21,13 @@ public enum VegapulsAir {
         // codecs.md names what the device-information packets hold but not their byte layout, so their length
         // cannot be checked; nothing is read from them, so nothing can be misread.
         guard let (kind, fields) = try layout(ofPacketType: packetType) else {
-            reading = Reading(kind: .status)
+            reading.reset(.status)
             return
         }
         try reader.requireReadableBytes(exactly: fields.byteCount)
 
         // The fields in frame order; the ones the reading model does not map are stepped over.
-        reading = Reading(kind: kind)
+        reading.reset(kind)
         try skip(.namurState, of: fields, &reader)
         if fields.contains(.distance) {
             let distance = try reader.readFloat32(orThrow: "truncated")
