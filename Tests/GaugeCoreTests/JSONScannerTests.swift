@@ -2,22 +2,19 @@ import Foundation
 import GaugeCore
 import Testing
 
-/// A scan's outcome: for each value, the first of `patterns` its path matches ("?" for none) and the value.
-private func scan(_ bytes: [UInt8], patterns: [StaticString] = []) -> Result<[String], DecodeError> {
+/// A scan's outcome: for each value at one of `fields`' paths, the field's label and the value.
+private func scan(_ bytes: [UInt8], fields: JSONFieldSet<String> = [:]) -> Result<[String], DecodeError> {
     bytes.withUnsafeBytes { text in
         Result { () throws(DecodeError) in
             var visits: [String] = []
-            try JSONScanner.scan(text) { path, value in
-                let pattern = patterns.first { path.matches($0) }.map { "\($0)" } ?? "?"
-                visits.append("\(pattern)=\(describe(value))")
-            }
+            try JSONScanner.scan(text, fields: fields) { field, value in visits.append("\(field)=\(describe(value))") }
             return visits
         }
     }
 }
 
-private func scan(_ text: String, patterns: [StaticString] = []) -> Result<[String], DecodeError> {
-    scan(Array(text.utf8), patterns: patterns)
+private func scan(_ text: String, fields: JSONFieldSet<String> = [:]) -> Result<[String], DecodeError> {
+    scan(Array(text.utf8), fields: fields)
 }
 
 private func describe(_ value: JSONValue) -> String {
@@ -35,9 +32,7 @@ private func describe(_ value: JSONValue) -> String {
 private func withValue<R>(_ text: String, _ body: (JSONValue) -> R) throws -> R {
     var result: R?
     try Array(text.utf8).withUnsafeBytes { bytes in
-        try JSONScanner.scan(bytes) { path, value in
-            if path.depth == 0 { result = body(value) }
-        }
+        try JSONScanner.scan(bytes, fields: ["top": ""]) { _, value in result = body(value) }
     }
     return try #require(result)
 }
@@ -136,27 +131,65 @@ private func nested(_ depth: Int) -> String {
         #expect(scan(text).failureReason == nil)
     }
 
-    @Test func reportsEveryValueWithItsPathInDocumentOrder() throws {
+    @Test func reportsTheValuesAtTheFieldsInDocumentOrder() throws {
         let visits = try scan(
             #"{"a":{"b":[1,{"c":"x"}],"d":null},"e":[],"f":{"c":true}}"#,
-            patterns: ["", "a", "a.b", "a.b[]", "a.b[].c", "a.d", "e", "f", "f.c"]
+            fields: [
+                "top": "", "a": "a", "a.b": "a.b", "a.b[]": "a.b[]", "a.b[].c": "a.b[].c", "a.d": "a.d", "e": "e",
+                "e[]": "e[]", "f": "f", "f.c": "f.c",
+            ]
         ).get()
         #expect(
             visits == [
-                "={", "a={", "a.b=[", "a.b[]=1", "a.b[]={", "a.b[].c=\"x\"", "a.d=null", "e=[", "f={", "f.c=true",
+                "top={", "a={", "a.b=[", "a.b[]=1", "a.b[]={", "a.b[].c=\"x\"", "a.d=null", "e=[", "f={", "f.c=true",
             ]
         )
     }
 
-    @Test func patternsMatchWholeNamesOnly() throws {
-        let text = #"{"ab":{"c":1},"a":{"bc":2},"x":[[3]]}"#
-        let visits = try scan(text, patterns: ["a.b", "a", "ab.c", "a.bc", "x[]", "x[][]", "x.[]"]).get()
-        #expect(visits == ["?={", "?={", "ab.c=1", "a={", "a.bc=2", "?=[", "x[]=[", "x[][]=3"])
+    @Test func fieldsMatchWholeNamesOnly() throws {
+        let text = #"{"ab":{"c":1},"a":{"bc":2,"b":3},"x":[[3]],"abc":4}"#
+        let visits = try scan(text, fields: ["ab.c": "ab.c", "a.bc": "a.bc", "x[][]": "x[][]", "ab": "ab"]).get()
+        #expect(visits == ["ab={", "ab.c=1", "a.bc=2", "x[][]=3"])
+    }
+
+    @Test func fieldsMatchByDepth() throws {
+        // The same name at other depths, or under another parent, is another path.
+        let text = #"{"rssi":1,"a":{"rssi":2,"b":{"rssi":3}},"b":{"rssi":4},"c":[{"rssi":5}]}"#
+        let visits = try scan(text, fields: ["rssi": "rssi", "a.b.rssi": "a.b.rssi", "c[].rssi": "c[].rssi"]).get()
+        #expect(visits == ["rssi=1", "a.b.rssi=3", "c[].rssi=5"])
+    }
+
+    @Test func fieldsMatchInEveryElementOfAnArrayOfObjects() throws {
+        let text = #"[{"g":{"id":"a"},"rssi":-1,"snr":2},{},{"snr":3},{"rssi":[-4],"snr":{"rssi":5}}]"#
+        let visits = try scan(text, fields: ["rssi": "[].rssi", "snr": "[].snr", "id": "[].g.id"]).get()
+        #expect(visits == ["id=\"a\"", "rssi=-1", "snr=2", "snr=3", "rssi=[", "snr={"])
+    }
+
+    @Test func fieldsInsideTheirOwnFieldsAreReportedToo() throws {
+        let text = #"{"u":{"p":1,"m":[{"r":2}]}}"#
+        let visits = try scan(text, fields: ["u": "u", "p": "u.p", "m": "u.m", "r": "u.m[].r"]).get()
+        #expect(visits == ["u={", "p=1", "m=[", "r=2"])
+    }
+
+    @Test func nothingOutsideTheFieldsIsReportedButAllIsValidated() throws {
+        // `b` is a dead subtree: its members share names with the fields, yet only `a.x` and `a.y` are reported.
+        let text = #"{"b":{"x":1,"a":{"x":2},"y":[{"x":3}]},"a":{"y":"z","q":{"x":4},"x":5}}"#
+        #expect(try scan(text, fields: ["x": "a.x", "y": "a.y"]).get() == ["y=\"z\"", "x=5"])
+        let broken = #"{"b":{"x":1,"a":{"x":2},"y":[{"x":3},]},"a":{"x":5}}"#
+        #expect(scan(broken, fields: ["x": "a.x"]).failureReason == "invalid JSON: trailing comma")
     }
 
     @Test func escapedMemberNamesMatchTheirText() throws {
-        let visits = try scan(#"{"f\u005fport":1,"\u00e9":2}"#, patterns: ["f_port", "é"]).get()
-        #expect(visits == ["?={", "f_port=1", "é=2"])
+        let text = #"{"f\u005fport":1,"\u00e9":2,"u":{"\u0072ssi":3,"rss\u0069x":4},"f_port\n":5}"#
+        let visits = try scan(text, fields: ["port": "f_port", "e": "é", "rssi": "u.rssi"]).get()
+        #expect(visits == ["port=1", "e=2", "rssi=3"])
+    }
+
+    @Test func namesOfEveryLengthCompareWhole() throws {
+        // Names compare eight bytes at a time: differences in the first, middle and last word all count.
+        let text = #"{"abcdefgh":1,"abcdefgX":2,"abcdefghijklmnopq":3,"abcdefghiXklmnopq":4,"abcdefghijklmnopX":5}"#
+        let visits = try scan(text, fields: ["8": "abcdefgh", "17": "abcdefghijklmnopq", "X": "Xbcdefgh"]).get()
+        #expect(visits == ["8=1", "17=3"])
     }
 
     @Test func unescapesStrings() throws {
@@ -170,7 +203,7 @@ private func nested(_ depth: Int) -> String {
         let bytes = Array(#"{"k":"value"}"#.utf8)
         try bytes.withUnsafeBytes { text in
             var offset: Int?
-            try JSONScanner.scan(text) { _, value in
+            try JSONScanner.scan(text, fields: ["k": "k"]) { _, value in
                 if case .string(let string) = value {
                     #expect(!string.hasEscapes)
                     offset = string.withUTF8 { $0.baseAddress! - text.baseAddress! }

@@ -121,11 +121,13 @@ public enum Envelope {
         switch format {
         case .ttnV3:
             var fields = UplinkFields()
-            try JSONScanner.scan(message) { path, value in fields.takeTTN(path, value) }
+            try JSONScanner.scan(message, fields: UplinkFields.ttnFields) { field, value in fields.take(field, value) }
             return fields.isUplink ? .uplink(try fields.uplink(payload: payload)) : .notUplink
         case .chirpstackV4:
             var fields = UplinkFields()
-            try JSONScanner.scan(message) { path, value in fields.takeChirpStack(path, value) }
+            try JSONScanner.scan(message, fields: UplinkFields.chirpStackFields) { field, value in
+                fields.take(field, value)
+            }
             guard fields.isUplink else { return .notUplink }
             guard fields.hasDeviceInfo else { throw DecodeError("up event has no deviceInfo: not ChirpStack v4") }
             return .uplink(try fields.uplink(payload: payload))
@@ -173,72 +175,73 @@ private struct UplinkFields {
     var bestRSSI: Double?
     var bestSNR: Double?
 
-    mutating func takeTTN(_ path: JSONPath, _ value: JSONValue) {
-        if case .null = value { return }  // an explicit null says no more than a missing member
-        // Every field sits at depth 1, 2 or 4: most values (gateway ids, settings, decoded payload) are passed
-        // over on their depth alone, before any name is compared.
-        switch path.depth {
-        case 1:
-            if path.matches("uplink_message") {
-                if case .object = value { isUplink = true }
-            } else if path.matches("received_at") {
-                applicationServerReceivedAt = value
-            }
-        case 2:
-            if path.matches("end_device_ids.dev_eui") {
-                devEUI = value
-            } else if path.matches("uplink_message.f_port") {
-                fPort = value
-            } else if path.matches("uplink_message.f_cnt") {
-                fCnt = value
-            } else if path.matches("uplink_message.frm_payload") {
-                payload = value
-            } else if path.matches("uplink_message.received_at") {
-                receivedAt = value
-            }
-        case 4:
-            if path.matches("uplink_message.rx_metadata[].rssi") {
-                Self.keepBest(&bestRSSI, value)
-            } else if path.matches("uplink_message.rx_metadata[].snr") {
-                Self.keepBest(&bestSNR, value)
-            }
-        default:
-            return
-        }
+    /// What a value found by the scan is, for both formats.
+    enum Field {
+        /// TTS: `uplink_message`, which makes the message an uplink.
+        case uplinkMessage
+        /// ChirpStack: `deviceInfo`, which a ChirpStack v3 message lacks.
+        case deviceInfo
+        /// ChirpStack: `rxInfo`, which only an uplink has.
+        case rxInfo
+        case applicationServerReceivedAt
+        case devEUI
+        case fPort
+        case fCnt
+        case payload
+        case receivedAt
+        case deduplicationID
+        case rssi
+        case snr
     }
 
-    mutating func takeChirpStack(_ path: JSONPath, _ value: JSONValue) {
+    static let ttnFields: JSONFieldSet<Field> = [
+        .uplinkMessage: "uplink_message",
+        .applicationServerReceivedAt: "received_at",
+        .devEUI: "end_device_ids.dev_eui",
+        .fPort: "uplink_message.f_port",
+        .fCnt: "uplink_message.f_cnt",
+        .payload: "uplink_message.frm_payload",
+        .receivedAt: "uplink_message.received_at",
+        .rssi: "uplink_message.rx_metadata[].rssi",
+        .snr: "uplink_message.rx_metadata[].snr",
+    ]
+
+    static let chirpStackFields: JSONFieldSet<Field> = [
+        .deviceInfo: "deviceInfo",
+        .fPort: "fPort",
+        .fCnt: "fCnt",
+        .payload: "data",
+        .rxInfo: "rxInfo",
+        .receivedAt: "time",
+        .deduplicationID: "deduplicationId",
+        .devEUI: "deviceInfo.devEui",
+        .rssi: "rxInfo[].rssi",
+        .snr: "rxInfo[].snr",
+    ]
+
+    mutating func take(_ field: Field, _ value: JSONValue) {
         if case .null = value { return }  // an explicit null says no more than a missing member
-        // Every field sits at depth 1, 2 or 3 (see `takeTTN`).
-        switch path.depth {
-        case 1:
-            if path.matches("deviceInfo") {
-                if case .object = value { hasDeviceInfo = true }
-            } else if path.matches("fPort") {
-                isUplink = true
-                fPort = value
-            } else if path.matches("fCnt") {
-                fCnt = value
-            } else if path.matches("data") {
-                isUplink = true
-                payload = value
-            } else if path.matches("rxInfo") {
-                isUplink = true
-            } else if path.matches("time") {
-                receivedAt = value
-            } else if path.matches("deduplicationId") {
-                deduplicationID = value
-            }
-        case 2:
-            if path.matches("deviceInfo.devEui") { devEUI = value }
-        case 3:
-            if path.matches("rxInfo[].rssi") {
-                Self.keepBest(&bestRSSI, value)
-            } else if path.matches("rxInfo[].snr") {
-                Self.keepBest(&bestSNR, value)
-            }
-        default:
-            return
+        switch field {
+        case .uplinkMessage:
+            if case .object = value { isUplink = true }
+        case .deviceInfo:
+            if case .object = value { hasDeviceInfo = true }
+        case .rxInfo:
+            isUplink = true
+        case .applicationServerReceivedAt: applicationServerReceivedAt = value
+        case .devEUI: devEUI = value
+        case .fPort:
+            // For ChirpStack, FPort or data make a message an uplink; for TTS, `uplink_message` already has.
+            isUplink = true
+            fPort = value
+        case .fCnt: fCnt = value
+        case .payload:
+            isUplink = true
+            payload = value
+        case .receivedAt: receivedAt = value
+        case .deduplicationID: deduplicationID = value
+        case .rssi: Self.keepBest(&bestRSSI, value)
+        case .snr: Self.keepBest(&bestSNR, value)
         }
     }
 

@@ -1,74 +1,104 @@
-/// A single-pass JSON (RFC 8259) validator that reports every value it meets, in place and without allocating.
+/// A single-pass JSON (RFC 8259) validator that reports the values at a few wanted paths, in place and without
+/// allocating.
 ///
-/// There is no tree: the caller's `visit` closure sees each value once, with its `JSONPath`, and keeps what it
-/// wants (strings and numbers are views into `text`, so keeping them costs nothing). The whole text is validated:
-/// anything that is not exactly one JSON value surrounded by optional whitespace is rejected with a reason that
-/// starts "invalid JSON:".
+/// There is no tree: the caller names the paths it wants once, in a `JSONFieldSet`, and its `visit` closure sees
+/// each value at one of them, with the field it belongs to (strings and numbers are views into `text`, so keeping
+/// them costs nothing). The whole text is validated, wanted or not: anything that is not exactly one JSON value
+/// surrounded by optional whitespace is rejected with a reason that starts "invalid JSON:".
 ///
 /// ```swift
-/// try JSONScanner.scan(message) { path, value in
-///     if path.matches("uplink_message.rx_metadata[].rssi"), case .number(let rssi) = value { … }
+/// enum Field { case rssi }
+/// static let fields: JSONFieldSet<Field> = [.rssi: "uplink_message.rx_metadata[].rssi"]
+///
+/// try JSONScanner.scan(message, fields: fields) { field, value in
+///     if case .number(let rssi) = value { … }
 /// }
 /// ```
 public enum JSONScanner {
     /// How many containers (objects and arrays) may be open at once.
     public static let maximumDepth = 32
 
-    /// Validates `text` as one JSON value and reports each value to `visit`, in document order.
+    /// Validates `text` as one JSON value and reports each value at one of `fields`' paths to `visit`, in
+    /// document order.
     ///
-    /// An object or array is reported as `.object` / `.array` when it opens, before its contents. Values are
-    /// reported as they are met, so when this throws, `visit` has already seen the values before the error:
-    /// discard what it gathered.
+    /// An object or array at a field's path is reported as `.object` / `.array` when it opens, before any field
+    /// inside it. Values are reported as they are met, so when this throws, `visit` has already seen the values
+    /// before the error: discard what it gathered.
     ///
     /// - Important: Strings and numbers point into `text`; they are valid only while `text` is.
     /// - Throws: a `DecodeError` whose reason starts "invalid JSON:" and names what was expected.
-    public static func scan(_ text: UnsafeRawBufferPointer, visit: (JSONPath, JSONValue) -> Void) throws(DecodeError) {
-        // The path lives on the stack and `JSONPath` is a view of it, so handing it to `visit` copies two words.
-        try withUnsafeTemporaryAllocation(of: JSONPath.Component.self, capacity: maximumDepth) {
-            components throws(DecodeError) in
-            var path = JSONPath(components)
-            try scan(text, path: &path, visit: visit)
+    public static func scan<Field>(
+        _ text: UnsafeRawBufferPointer,
+        fields: JSONFieldSet<Field>,
+        visit: (Field, JSONValue) -> Void
+    ) throws(DecodeError) {
+        // Per open container, the fields that may still match inside it, on the stack.
+        try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: maximumDepth) { inner throws(DecodeError) in
+            try scan(text, fields: fields, inner: inner.baseAddress!, visit: visit)
         }
     }
 
-    private static func scan(
+    private static func scan<Field>(
         _ text: UnsafeRawBufferPointer,
-        path: inout JSONPath,
-        visit: (JSONPath, JSONValue) -> Void
+        fields: JSONFieldSet<Field>,
+        inner: UnsafeMutablePointer<UInt64>,
+        visit: (Field, JSONValue) -> Void
     ) throws(DecodeError) {
         var cursor = Cursor(text)
+        // How many containers enclose the current value; bit `d` of `objects` tells whether the container at
+        // depth `d` is an object (else an array).
+        var depth = 0
+        var objects: UInt32 = 0
+        // The fields whose path leads to the current value so far: all of them at the top, usually none deep in
+        // a message. Where it is 0, values are only validated.
+        var live = fields.all
         cursor.skipWhitespace()
         while true {
             // The cursor is at the first byte of a value.
             guard let byte = cursor.peek() else { throw .unexpectedEnd }
+            let ending = live & fields.endingAt(depth)
             switch byte {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                guard path.depth < maximumDepth else { throw DecodeError("invalid JSON: nested too deeply") }
+                guard depth < maximumDepth else { throw DecodeError("invalid JSON: nested too deeply") }
                 let isObject = byte == UInt8(ascii: "{")
-                visit(path, isObject ? .object : .array)
+                if ending != 0 { visit(fields.field(ending), isObject ? .object : .array) }
                 cursor.advance()
                 cursor.skipWhitespace()
-                if isObject, !cursor.consume(UInt8(ascii: "}")) {
-                    path.push(.member(try cursor.memberName()))
-                    continue
-                }
-                if !isObject, !cursor.consume(UInt8(ascii: "]")) {
-                    path.push(.element)
+                let bit = UInt32(1) &<< UInt32(depth)
+                if isObject {
+                    if !cursor.consume(UInt8(ascii: "}")) {
+                        objects |= bit
+                        inner[depth] = live & fields.memberAt(depth)
+                        let name = try cursor.memberName()
+                        live = inner[depth] == 0 ? 0 : fields.fields(named: name, among: inner[depth], at: depth)
+                        depth &+= 1
+                        continue
+                    }
+                } else if !cursor.consume(UInt8(ascii: "]")) {
+                    objects &= ~bit
+                    // Every element matches the same fields, so this is also the element's `live`.
+                    inner[depth] = live & fields.elementAt(depth)
+                    live = inner[depth]
+                    depth &+= 1
                     continue
                 }
             case UInt8(ascii: "\""):
-                visit(path, .string(try cursor.string()))
+                let string = try cursor.string()
+                if ending != 0 { visit(fields.field(ending), .string(string)) }
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                visit(path, .number(try cursor.number()))
+                let number = try cursor.number()
+                if ending != 0 { visit(fields.field(ending), .number(number)) }
             case UInt8(ascii: "t"):
-                try cursor.literal("true")
-                visit(path, .bool(true))
+                try cursor.literal(Cursor.trueWord)
+                if ending != 0 { visit(fields.field(ending), .bool(true)) }
             case UInt8(ascii: "f"):
-                try cursor.literal("false")
-                visit(path, .bool(false))
+                // "false" is "fals" and an "e".
+                try cursor.literal(Cursor.falsWord)
+                guard cursor.consume(UInt8(ascii: "e")) else { throw .expectedValue }
+                if ending != 0 { visit(fields.field(ending), .bool(false)) }
             case UInt8(ascii: "n"):
-                try cursor.literal("null")
-                visit(path, .null)
+                try cursor.literal(Cursor.nullWord)
+                if ending != 0 { visit(fields.field(ending), .null) }
             default:
                 throw .expectedValue
             }
@@ -76,25 +106,30 @@ public enum JSONScanner {
             // A value has ended: close containers until one goes on with another member or element.
             nextValue: while true {
                 cursor.skipWhitespace()
-                guard let open = path.last else {
+                guard depth > 0 else {
                     guard cursor.isAtEnd else { throw DecodeError("invalid JSON: trailing characters after the value") }
                     return
                 }
                 guard let byte = cursor.next() else { throw .unexpectedEnd }
-                switch (open, byte) {
-                case (.member, UInt8(ascii: ",")):
+                let container = depth &- 1
+                let inObject = objects & (UInt32(1) &<< UInt32(container)) != 0
+                switch (inObject, byte) {
+                case (true, UInt8(ascii: ",")):
                     cursor.skipWhitespace()
-                    path.replaceLast(with: .member(try cursor.memberName()))
+                    let name = try cursor.memberName()
+                    let candidates = inner[container]
+                    live = candidates == 0 ? 0 : fields.fields(named: name, among: candidates, at: container)
                     break nextValue
-                case (.element, UInt8(ascii: ",")):
+                case (false, UInt8(ascii: ",")):
                     cursor.skipWhitespace()
                     guard cursor.peek() != UInt8(ascii: "]") else { throw .trailingComma }
+                    live = inner[container]
                     break nextValue
-                case (.member, UInt8(ascii: "}")), (.element, UInt8(ascii: "]")):
-                    path.pop()
-                case (.member, _):
+                case (true, UInt8(ascii: "}")), (false, UInt8(ascii: "]")):
+                    depth = container
+                case (true, _):
                     throw DecodeError("invalid JSON: expected ',' or '}'")
-                case (.element, _):
+                case (false, _):
                     throw DecodeError("invalid JSON: expected ',' or ']'")
                 }
             }
@@ -102,85 +137,176 @@ public enum JSONScanner {
     }
 }
 
-/// Where a value sits in the document: the member names and array levels from the top value down to it.
+/// The paths a scan looks for, each standing for one `Field`, compiled once so that a scan spends almost nothing
+/// on the values no path leads to.
 ///
-/// - Important: A path is a view of the scanner's state: use it only during the `visit` call that receives it.
-public struct JSONPath {
-    enum Component {
-        /// Inside an object, in the member with this name.
-        case member(JSONString)
-        /// Inside an array (which element does not matter to any caller).
-        case element
+/// A path is member names joined by `.`, with `[]` for "any element of an array", as in
+/// `uplink_message.rx_metadata[].rssi`; the empty path is the top value. Names compare by their unescaped text, so
+/// `"f\u005fport"` in a message is the member `f_port`.
+///
+/// Make a set once (a `static let`) and scan with it many times: making one allocates, scanning does not.
+///
+/// ```swift
+/// static let fields: JSONFieldSet<Field> = [.port: "uplink_message.f_port", .snr: "uplink_message.rx_metadata[].snr"]
+/// ```
+public struct JSONFieldSet<Field>: ExpressibleByDictionaryLiteral {
+    /// One step of a path: the member name `names[start..<start + count]`, or any array element.
+    private struct Segment {
+        var start = 0
+        var count = 0
+        var isElement = false
+        /// The fields whose path up to and including this segment is the same as this one's: a scan compares a
+        /// member name with each distinct segment once and takes all of these at a match.
+        var twins: UInt64 = 0
     }
 
-    /// Room for `JSONScanner.maximumDepth` components, of which the first `depth` are the path.
-    private let components: UnsafeMutableBufferPointer<Component>
-    /// How many containers enclose the value.
-    public private(set) var depth = 0
+    /// Masks hold one bit per field.
+    public static var maximumCount: Int { UInt64.bitWidth }
 
-    init(_ components: UnsafeMutableBufferPointer<Component>) {
-        self.components = components
-    }
+    private let fieldsByBit: [Field]
+    /// Per depth `d`, three masks: the fields whose path ends at depth `d`, those whose segment `d` is a member
+    /// name, and those whose segment `d` is `[]`. Depth `d` is a value inside `d` containers.
+    private let masksByDepth: [UInt64]
+    /// Per depth `d` below the longest path and per name length modulo 64, the fields whose segment `d` is a name
+    /// of that length: one lookup leaves a member name with (almost always) at most one segment to compare.
+    private let masksByLength: [UInt64]
+    /// `segments[field * longest + d]` is segment `d` of that field's path.
+    private let segments: [Segment]
+    private let longest: Int
+    /// The names of all segments, one after another.
+    private let names: [UInt8]
+    /// Every field: at the top value, each path may still lead on.
+    let all: UInt64
 
-    var last: Component? { depth == 0 ? nil : components[depth &- 1] }
-
-    mutating func push(_ component: Component) {
-        // The scanner checks the depth before it pushes, so the slot exists. `Component` is trivial, so the slot
-        // may be assigned without being initialized first.
-        components[depth] = component
-        depth &+= 1
-    }
-
-    mutating func replaceLast(with component: Component) {
-        components[depth &- 1] = component
-    }
-
-    mutating func pop() {
-        depth &-= 1
-    }
-
-    /// Whether the path is exactly `pattern`: member names joined by `.`, with `[]` for "any element of an
-    /// array", as in `uplink_message.rx_metadata[].rssi`. Names compare by their unescaped text, so
-    /// `"f\u005fport"` matches `f_port`.
-    public func matches(_ pattern: StaticString) -> Bool {
-        pattern.withUTF8Buffer { utf8 in
-            // Matched from the innermost component out: the value's own name tells most paths apart at once.
-            let pattern = UnsafeRawBufferPointer(utf8)
-            var end = pattern.count
-            var level = depth
-            while level > 0 {
-                level &-= 1
-                switch components[level] {
-                case .element:
-                    guard end >= 2, pattern[end &- 2] == UInt8(ascii: "["), pattern[end &- 1] == UInt8(ascii: "]")
-                    else { return false }
-                    end &-= 2
-                case .member(let name):
-                    var start = end
-                    if name.hasEscapes {
-                        while start > 0, !isSeparator(pattern[start &- 1]) { start &-= 1 }
+    /// Compiles the paths (at most `maximumCount`, each different and at most `JSONScanner.maximumDepth` deep),
+    /// each with the field a scan reports for it.
+    public init(dictionaryLiteral paths: (Field, StaticString)...) {
+        precondition(paths.count <= Self.maximumCount, "a JSONFieldSet holds at most \(Self.maximumCount) paths")
+        var names: [UInt8] = []
+        var parsed: [[Segment]] = []
+        for (_, path) in paths {
+            var steps: [Segment] = []
+            path.withUTF8Buffer { path in
+                var index = 0
+                // A name starts the path or follows a dot; any number of `[]` may follow either.
+                var expectsName = !(path.starts(with: "[]".utf8))
+                while index < path.count || expectsName {
+                    if expectsName {
+                        let start = index
+                        while index < path.count, path[index] != UInt8(ascii: "."), path[index] != UInt8(ascii: "[") {
+                            index += 1
+                        }
+                        precondition(index > start || path.isEmpty, "an empty member name in a JSONFieldSet path")
+                        if path.isEmpty { break }
+                        steps.append(Segment(start: names.count, count: index - start))
+                        names.append(contentsOf: path[start..<index])
+                        expectsName = false
+                    } else if path[index] == UInt8(ascii: "["), index + 1 < path.count,
+                        path[index + 1] == UInt8(ascii: "]")
+                    {
+                        steps.append(Segment(isElement: true))
+                        index += 2
                     } else {
-                        // Unescaped, a name is its own UTF-8, so its length says where its segment starts: most
-                        // names are told apart by that alone.
-                        start &-= name.escaped.count
-                        guard start >= 0, start == 0 || isSeparator(pattern[start &- 1]) else { return false }
-                    }
-                    let segment = UnsafeRawBufferPointer(rebasing: pattern[start..<end])
-                    guard name.equals(segment), !segment.contains(where: isSeparator) else { return false }
-                    end = start
-                    if level > 0 {
-                        guard end > 0, pattern[end &- 1] == UInt8(ascii: ".") else { return false }
-                        end &-= 1
+                        precondition(path[index] == UInt8(ascii: ".") && index + 1 < path.count, "a bad path")
+                        index += 1
+                        expectsName = true
                     }
                 }
             }
-            return end == 0
+            precondition(steps.count <= JSONScanner.maximumDepth, "a JSONFieldSet path deeper than the scanner goes")
+            parsed.append(steps)
         }
+
+        func same(_ a: Segment, _ b: Segment) -> Bool {
+            a.isElement == b.isElement && names[a.start..<a.start + a.count] == names[b.start..<b.start + b.count]
+        }
+        let longest = parsed.map(\.count).max() ?? 0
+        var masksByDepth = [UInt64](repeating: 0, count: 3 * (JSONScanner.maximumDepth + 1))
+        var masksByLength = [UInt64](repeating: 0, count: 64 * longest)
+        var segments = [Segment](repeating: Segment(), count: parsed.count * longest)
+        for (field, steps) in parsed.enumerated() {
+            let bit = UInt64(1) << field
+            precondition(
+                !parsed[..<field].contains { $0.count == steps.count && zip($0, steps).allSatisfy(same) },
+                "the same path twice in a JSONFieldSet"
+            )
+            masksByDepth[3 * steps.count] |= bit
+            for (depth, step) in steps.enumerated() {
+                var step = step
+                for (other, otherSteps) in parsed.enumerated() where otherSteps.count > depth {
+                    if zip(otherSteps[...depth], steps[...depth]).allSatisfy(same) { step.twins |= UInt64(1) << other }
+                }
+                segments[field * longest + depth] = step
+                masksByDepth[3 * depth + (step.isElement ? 2 : 1)] |= bit
+                if !step.isElement { masksByLength[64 * depth + step.count % 64] |= bit }
+            }
+        }
+        self.fieldsByBit = paths.map(\.0)
+        self.masksByDepth = masksByDepth
+        self.masksByLength = masksByLength
+        self.segments = segments
+        self.longest = longest
+        self.names = names
+        self.all = paths.isEmpty ? 0 : UInt64.max >> (UInt64.bitWidth - paths.count)
     }
 
-    private func isSeparator(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: ".") || byte == UInt8(ascii: "]")
+    func endingAt(_ depth: Int) -> UInt64 { masksByDepth[3 &* depth] }
+    func memberAt(_ depth: Int) -> UInt64 { masksByDepth[3 &* depth &+ 1] }
+    func elementAt(_ depth: Int) -> UInt64 { masksByDepth[3 &* depth &+ 2] }
+
+    /// The field of the lowest bit in `mask` (paths are all different, so only one can end at a value).
+    func field(_ mask: UInt64) -> Field { fieldsByBit[mask.trailingZeroBitCount] }
+
+    /// The fields among `candidates` (whose segment `depth` are all names) whose segment `depth` is `name`.
+    func fields(named name: JSONString, among candidates: UInt64, at depth: Int) -> UInt64 {
+        guard !name.hasEscapes else {
+            // An escaped name is longer than its text: compare the text with every candidate.
+            return name.withUTF8 { text in fields(named: text, among: candidates, at: depth) }
+        }
+        let sameLength = candidates & masksByLength[64 &* depth &+ name.escaped.count & 63]
+        return sameLength == 0 ? 0 : fields(named: name.escaped, among: sameLength, at: depth)
     }
+
+    private func fields(named name: UnsafeRawBufferPointer, among candidates: UInt64, at depth: Int) -> UInt64 {
+        names.withUnsafeBytes { names in
+            var remaining = candidates
+            while remaining != 0 {
+                let segment = segments[remaining.trailingZeroBitCount &* longest &+ depth]
+                if segment.count == name.count,
+                    bytesEqual(name.baseAddress, names.baseAddress.map { $0 + segment.start }, count: name.count)
+                {
+                    return segment.twins
+                }
+                remaining &= ~segment.twins
+            }
+            return 0
+        }
+    }
+}
+
+extension JSONFieldSet: Sendable where Field: Sendable {}
+
+/// Whether `count` bytes at `a` and `b` are equal, eight at a time (names are mostly 4 to 16 bytes).
+private func bytesEqual(_ a: UnsafeRawPointer?, _ b: UnsafeRawPointer?, count: Int) -> Bool {
+    guard count > 0, let a, let b else { return true }
+    guard count >= 8 else {
+        for offset in 0..<count where a.load(fromByteOffset: offset, as: UInt8.self)
+            != b.load(fromByteOffset: offset, as: UInt8.self)
+        {
+            return false
+        }
+        return true
+    }
+    var offset = 0
+    while offset &+ 8 < count {
+        guard a.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        else { return false }
+        offset &+= 8
+    }
+    // The last eight bytes, overlapping those already compared.
+    return a.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+        == b.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
 }
 
 /// One value as the scanner meets it.
@@ -340,7 +466,6 @@ public struct JSONNumber {
 }
 
 // Values point into the scanned text; they must not cross to another task.
-@available(*, unavailable) extension JSONPath: Sendable {}
 @available(*, unavailable) extension JSONValue: Sendable {}
 @available(*, unavailable) extension JSONString: Sendable {}
 @available(*, unavailable) extension JSONNumber: Sendable {}
@@ -410,28 +535,47 @@ private struct Cursor {
         return true
     }
 
-    mutating func skipWhitespace() {
-        while let byte = peek(),
-            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
-                || byte == UInt8(ascii: "\t")
-        {
+    @inline(__always) mutating func skipWhitespace() {
+        // Compact JSON has no whitespace at all: that test stays inline, at every token.
+        guard index >= bytes.count || bytes[index] <= 0x20 else { return }
+        skipWhitespaceRun()
+    }
+
+    private mutating func skipWhitespaceRun() {
+        while index < bytes.count {
+            // One test for the four whitespace bytes: bit `b` of the constant is set for each of them.
+            let byte = bytes[index]
+            guard byte <= 0x20, UInt64(0x1_0000_2600) &>> UInt64(byte) & 1 != 0 else { return }
             index &+= 1
+            // Pretty-printed JSON indents with runs of spaces after each line break: skip them eight at a time.
+            while index &+ 8 <= bytes.count {
+                let spaces = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                    ^ 0x2020_2020_2020_2020
+                index &+= spaces.trailingZeroBitCount &>> 3
+                guard spaces == 0 else { break }
+            }
         }
     }
 
     /// Skips decimal digits and returns how many there were.
     mutating func skipDigits() -> Int {
         let start = index
-        while let byte = peek(), byte.decimalDigitValue != nil { index &+= 1 }
+        // Bytes below "0" wrap around to large values, so one comparison tells a digit.
+        while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { index &+= 1 }
         return index &- start
     }
 
-    mutating func literal(_ word: StaticString) throws(DecodeError) {
-        let matches = word.withUTF8Buffer { word in
-            index &+ word.count <= bytes.count && bytes[index..<index &+ word.count].elementsEqual(word)
-        }
-        guard matches else { throw .expectedValue }
-        index &+= word.utf8CodeUnitCount
+    /// "true", "fals" (of "false") and "null" as little-endian words, for `literal`.
+    static var trueWord: UInt32 { 0x6575_7274 }
+    static var falsWord: UInt32 { 0x736C_6166 }
+    static var nullWord: UInt32 { 0x6C6C_756E }
+
+    /// The four bytes of `word` (one of the words above), compared at once.
+    mutating func literal(_ word: UInt32) throws(DecodeError) {
+        guard index &+ 4 <= bytes.count,
+            UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self)) == word
+        else { throw .expectedValue }
+        index &+= 4
     }
 
     /// A member name and its colon, leaving the cursor at the member's value. Called after `{` when the object
