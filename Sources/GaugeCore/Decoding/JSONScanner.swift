@@ -547,12 +547,14 @@ private struct Cursor {
             let byte = bytes[index]
             guard byte <= 0x20, UInt64(0x1_0000_2600) &>> UInt64(byte) & 1 != 0 else { return }
             index &+= 1
-            // Pretty-printed JSON indents with runs of spaces after each line break: skip them eight at a time.
+            // Pretty-printed JSON indents with runs of one byte, spaces or tabs, after each line break: skip the
+            // run eight bytes at a time.
+            guard index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 else { continue }
+            let indent = UInt64(bytes[index]) &* 0x0101_0101_0101_0101
             while index &+ 8 <= bytes.count {
-                let spaces = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                    ^ 0x2020_2020_2020_2020
-                index &+= spaces.trailingZeroBitCount &>> 3
-                guard spaces == 0 else { break }
+                let other = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) ^ indent
+                index &+= other.trailingZeroBitCount &>> 3
+                guard other == 0 else { break }
             }
         }
     }
