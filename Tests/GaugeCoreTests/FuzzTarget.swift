@@ -1,0 +1,1 @@
+../../Fuzz/Sources/FuzzGauge/FuzzTarget.swift
