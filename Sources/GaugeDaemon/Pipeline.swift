@@ -90,11 +90,10 @@ public final class Pipeline {
         }
         let receivedAt = uplink.receivedAt ?? message.arrivedAt
         let frameBytes = UnsafeRawBufferPointer(rebasing: frame[..<uplink.payloadCount])
-        let topic = String(decoding: message.topic, as: UTF8.self)
 
         guard let gaugeIndex = gaugeByDevEUI[devEUI] else {
             counters.unknownDevices += 1
-            try storeUplink(topic, devEUI, nil, uplink, receivedAt, frameBytes, nil)
+            try storeUplink(message.topic, devEUI, nil, uplink, receivedAt, frameBytes, nil)
             return
         }
         let gauge = monitors[gaugeIndex].gauge
@@ -102,10 +101,10 @@ public final class Pipeline {
             try PayloadDecoder.decode(gauge.codec, device: gauge.device, fPort: uplink.fPort, frameBytes, into: &reading)
         } catch {
             // Keep the uplink as received and say why its frame was unusable.
-            try storeUplink(topic, devEUI, gauge.id, uplink, receivedAt, frameBytes, nil)
+            try storeUplink(message.topic, devEUI, gauge.id, uplink, receivedAt, frameBytes, nil)
             return try reject(message, reason: "\(gauge.codec.rawValue): \(error.description)")
         }
-        guard let uplinkID = try storeUplink(topic, devEUI, gauge.id, uplink, receivedAt, frameBytes, reading) else {
+        guard let uplinkID = try storeUplink(message.topic, devEUI, gauge.id, uplink, receivedAt, frameBytes, reading) else {
             return
         }
         for sample in reading.samples {
@@ -129,7 +128,7 @@ public final class Pipeline {
     /// Stores the uplink; returns its row id, or `nil` for a duplicate (counted, not re-processed).
     @discardableResult
     private func storeUplink(
-        _ topic: String, _ devEUI: UInt64, _ gaugeID: String?, _ uplink: Uplink, _ receivedAt: Timestamp,
+        _ topic: UnsafeRawBufferPointer, _ devEUI: UInt64, _ gaugeID: String?, _ uplink: Uplink, _ receivedAt: Timestamp,
         _ frame: UnsafeRawBufferPointer, _ reading: Reading?
     ) throws(SQLiteError) -> Int64? {
         let row = Store.UplinkRow(
@@ -146,7 +145,7 @@ public final class Pipeline {
     private func reject(_ message: IngestMessage, reason: String) throws(SQLiteError) {
         counters.rejects += 1
         try store.insertReject(
-            receivedAt: message.arrivedAt, topic: String(decoding: message.topic, as: UTF8.self), reason: reason,
+            receivedAt: message.arrivedAt, topic: message.topic, reason: reason,
             message: message.payload)
     }
 

@@ -27,6 +27,8 @@ public final class Statement {
         case integer(Int64)
         case real(Double)
         case text(String)
+        /// Text given as UTF-8 bytes, bound without building a `String` (a topic read in place).
+        case utf8(UnsafeRawBufferPointer)
         case blob(UnsafeRawBufferPointer)
     }
 
@@ -49,6 +51,11 @@ public final class Statement {
         }
     }
 
+    /// Empty bytes must still bind as empty text or an empty blob, not NULL: SQLite needs a non-nil pointer.
+    private static func start(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawPointer {
+        bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+    }
+
     private func bind(_ values: [Value]) throws(SQLiteError) {
         sqlite3_reset(handle)
         for (offset, value) in values.enumerated() {
@@ -59,10 +66,11 @@ public final class Statement {
             case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
             case .real(let v): rc = sqlite3_bind_double(handle, index, v)
             case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, csqlite_transient())
+            case .utf8(let v):
+                rc = sqlite3_bind_text(
+                    handle, index, Self.start(v).assumingMemoryBound(to: CChar.self), Int32(v.count), csqlite_transient())
             case .blob(let v):
-                // A zero-length blob must still be a blob, not NULL: SQLite needs a non-nil pointer.
-                rc = sqlite3_bind_blob(handle, index, v.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(v.count),
-                    csqlite_transient())
+                rc = sqlite3_bind_blob(handle, index, Self.start(v), Int32(v.count), csqlite_transient())
             }
             try connection.check(rc, "binding parameter \(index) of \(sql)")
         }

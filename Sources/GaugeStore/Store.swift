@@ -55,7 +55,8 @@ public final class Store {
     /// An uplink as received, with what its frame decoded to.
     public struct UplinkRow {
         public var receivedAt: Timestamp
-        public var topic: String
+        /// The topic's UTF-8 bytes as they arrived.
+        public var topic: UnsafeRawBufferPointer
         public var devEUI: UInt64
         public var gaugeID: String?
         public var uplink: Uplink
@@ -63,7 +64,7 @@ public final class Store {
         public var reading: Reading?
 
         public init(
-            receivedAt: Timestamp, topic: String, devEUI: UInt64, gaugeID: String?, uplink: Uplink,
+            receivedAt: Timestamp, topic: UnsafeRawBufferPointer, devEUI: UInt64, gaugeID: String?, uplink: Uplink,
             frame: UnsafeRawBufferPointer, reading: Reading?
         ) {
             self.receivedAt = receivedAt
@@ -80,7 +81,7 @@ public final class Store {
     /// frame counter and receive time: a QoS redelivery or a replayed capture).
     public func insertUplink(_ row: UplinkRow) throws(SQLiteError) -> Int64? {
         try insertUplinkStatement.run(
-            .integer(row.receivedAt.unixMilliseconds), .text(row.topic), .text(Hex.format(row.devEUI)),
+            .integer(row.receivedAt.unixMilliseconds), .utf8(row.topic), .text(Hex.format(row.devEUI)),
             row.gaugeID.map { .text($0) } ?? .null, row.uplink.fPort.map { .integer(Int64($0)) } ?? .null,
             .integer(Int64(row.uplink.fCnt)), row.uplink.bestRSSI.map { .real($0) } ?? .null,
             row.uplink.bestSNR.map { .real($0) } ?? .null, .blob(row.frame),
@@ -110,10 +111,10 @@ public final class Store {
 
     /// Keeps a message that could not be used, with its bytes and the reason.
     public func insertReject(
-        receivedAt: Timestamp, topic: String, reason: String, message: UnsafeRawBufferPointer
+        receivedAt: Timestamp, topic: UnsafeRawBufferPointer, reason: String, message: UnsafeRawBufferPointer
     ) throws(SQLiteError) {
         try insertRejectStatement.run(
-            .integer(receivedAt.unixMilliseconds), .text(topic), .text(reason), .blob(message))
+            .integer(receivedAt.unixMilliseconds), .utf8(topic), .text(reason), .blob(message))
     }
 
     /// Stores an alert transition: the alert's new state and the event, in the caller's transaction.

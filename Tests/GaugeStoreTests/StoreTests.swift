@@ -17,9 +17,14 @@ private let gauge = GaugeSettings(
     id: "kyll-kordel", name: "Kyll bei Kordel", devEUI: 0x70B3_D57E_D000_1234, codec: .mpscV1,
     geometry: .distance(toDatumMM: 6000), stages: [Stage(name: "Meldestufe 1", enterCM: 150, clearCM: 140)])
 
+/// Topics as the MQTT library hands them over: UTF-8 bytes, not Strings.
+private func topicBytes(_ topic: StaticString) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(start: topic.utf8Start, count: topic.utf8CodeUnitCount)
+}
+
 private func uplinkRow(fCnt: UInt32, at time: Timestamp, frame: UnsafeRawBufferPointer) -> Store.UplinkRow {
     Store.UplinkRow(
-        receivedAt: time, topic: "v3/app@tenant/devices/kyll/up", devEUI: gauge.devEUI, gaugeID: gauge.id,
+        receivedAt: time, topic: topicBytes("v3/app@tenant/devices/kyll/up"), devEUI: gauge.devEUI, gaugeID: gauge.id,
         uplink: Uplink(devEUI: gauge.devEUI, fPort: 10, fCnt: fCnt, payloadCount: frame.count, receivedAt: time),
         frame: frame, reading: Reading(kind: .measurement))
 }
@@ -73,17 +78,21 @@ private func uplinkRow(fCnt: UInt32, at time: Timestamp, frame: UnsafeRawBufferP
         let message: [UInt8] = [0x7B, 0x00, 0xFF, 0x22]
         try message.withUnsafeBytes {
             try store.insertReject(
-                receivedAt: Timestamp(unixSeconds: 1), topic: "v3/x/devices/y/up", reason: "envelope is not valid JSON",
-                message: $0)
+                receivedAt: Timestamp(unixSeconds: 1), topic: topicBytes("v3/x/devices/prüm/up"),
+                reason: "envelope is not valid JSON", message: $0)
         }
         var stored: [UInt8] = []
         var reason = ""
-        try store.connection.prepare("SELECT message, reason FROM rejects").query {
+        var topic = ""
+        try store.connection.prepare("SELECT message, reason, topic, typeof(topic) FROM rejects").query {
             stored = $0.blob(0)
             reason = $0.text(1)
+            topic = "\($0.text(2)) (\($0.text(3)))"
         }
         #expect(stored == message)
         #expect(reason == "envelope is not valid JSON")
+        // The topic's bytes are stored as text, so `sqlite3` and the query commands show it as the broker did.
+        #expect(topic == "v3/x/devices/prüm/up (text)")
     }
 
     @Test func anOpenAlertIsRecoveredAndAClearedOneIsNot() throws {

@@ -19,15 +19,15 @@ public enum PayloadDecoder {
         _ bytes: UnsafeRawBufferPointer,
         into reading: inout Reading
     ) throws(DecodeError) {
-        if codec == .mpscV1 { return try MPSCv1.decode(bytes, into: &reading) }
-        guard let device, device.codec == codec else { throw DecodeError("device model does not belong to the codec") }
-        switch codec {
-        case .mpscV1: try MPSCv1.decode(bytes, into: &reading)
-        case .draginoLDDS: try DraginoLDDS.decode(device, fPort: fPort, bytes, into: &reading)
-        case .draginoLMDS200: try DraginoLMDS200.decode(device, fPort: fPort, bytes, into: &reading)
-        case .milesight: try Milesight.decode(device, bytes, into: &reading)
-        case .decentlab: try Decentlab.decode(device, bytes, into: &reading)
-        case .vegapulsAir: try VegapulsAir.decode(device, bytes, into: &reading)
+        // Each vendor codec checks that the model is one of its own; without a model none can decode.
+        switch (codec, device) {
+        case (.mpscV1, _): try MPSCv1.decode(bytes, into: &reading)
+        case (.draginoLDDS, let device?): try DraginoLDDS.decode(device, fPort: fPort, bytes, into: &reading)
+        case (.draginoLMDS200, let device?): try DraginoLMDS200.decode(device, fPort: fPort, bytes, into: &reading)
+        case (.milesight, let device?): try Milesight.decode(device, bytes, into: &reading)
+        case (.decentlab, let device?): try Decentlab.decode(device, bytes, into: &reading)
+        case (.vegapulsAir, let device?): try VegapulsAir.decode(device, bytes, into: &reading)
+        case (_, nil): throw DecodeError("vendor codec needs a device model")
         }
     }
 
