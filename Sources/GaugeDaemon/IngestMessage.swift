@@ -17,6 +17,15 @@ public struct IngestMessage {
 
     static let headerSize = 16
 
+    /// A message read from elsewhere than the ring (a capture file, a test): the buffers must outlive it.
+    public init(arrivedAt: Timestamp, sourceIndex: Int, topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) {
+        self.arrivedAt = arrivedAt
+        self.sourceIndex = sourceIndex
+        self.topic = topic
+        self.payload = payload
+        self.receivedPayloadCount = payload.count
+    }
+
     public var isTruncated: Bool { receivedPayloadCount > payload.count }
 
     /// The record size for a message, at most `limit`.

@@ -13,6 +13,8 @@ public final class Pipeline {
         public var uplinks = 0
         public var duplicates = 0
         public var samples = 0
+        /// Samples stored with a verdict that kept them out of the detectors (`SampleVerdict`).
+        public var implausible = 0
         public var rejects = 0
         /// Messages that are not uplinks (joins, status and log events): counted and ignored.
         public var ignored = 0
@@ -37,6 +39,14 @@ public final class Pipeline {
     private let text: AlertText
     private let replay: Bool
     private var newEvents: [StoredEvent] = []
+    /// Where monitors put the transitions of one call, reused.
+    private var transitions: [AlertTransition] = []
+    /// Monitors whose memory changed since the last `saveMemories`, each once.
+    private var changedMonitors: [Int] = []
+    private var isChanged: [Bool]
+    /// No gauge can fall silent before this: silence is checked only from then on. A lower bound, kept by
+    /// lowering it whenever a gauge's deadline comes earlier.
+    private var nextSilenceCheck = Timestamp(unixMilliseconds: .min)
     /// Where envelopes decode the FRMPayload: allocated once, reused for every message.
     private let frame = UnsafeMutableRawBufferPointer.allocate(byteCount: Envelope.payloadCapacity, alignment: 8)
     /// Where codecs decode the frame, reused for every message.
@@ -49,10 +59,20 @@ public final class Pipeline {
         self.store = store
         self.text = AlertText(language: language)
         self.replay = replay
-        let open = try store.activeAlerts()
-        monitors = gauges.map { gauge in
-            GaugeMonitor(gauge: gauge, levelAlert: open.first { $0.gaugeID == gauge.id && $0.kind == .level })
+        let open = Dictionary(grouping: try store.activeAlerts(), by: \.gaugeID)
+        let memories = try store.memories()
+        monitors = []
+        for gauge in gauges {
+            let memory = memories[gauge.id] ?? GaugeMemory()
+            let recent = try memory.lastValid.map { lastValid throws(SQLiteError) in
+                try store.recentLevels(
+                    gaugeID: gauge.id, since: lastValid.time.adding(seconds: -gauge.rate.windowSeconds),
+                    limit: LevelWindow.capacity)
+            }
+            monitors.append(
+                GaugeMonitor(gauge: gauge, alerts: open[gauge.id] ?? [], memory: memory, recentLevels: recent ?? []))
         }
+        isChanged = Array(repeating: false, count: gauges.count)
         gaugeByDevEUI = Dictionary(gauges.enumerated().map { ($1.devEUI, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -63,6 +83,7 @@ public final class Pipeline {
     /// Processes one message: `now` is the wall clock (live) or the capture clock (replay).
     public func process(_ message: IngestMessage, now: Timestamp) throws(SQLiteError) {
         counters.messages += 1
+        if isSilenceDue(now) { try checkSilence(now: now) }
         guard message.sourceIndex < formats.count else {
             return try reject(message, reason: "message from an unknown source")
         }
@@ -110,13 +131,64 @@ public final class Pipeline {
         for sample in reading.samples {
             let time = receivedAt.adding(seconds: Int64(sample.offsetSeconds))
             let levelMM = gauge.geometry.levelMM(sample.value)
+            let outcome = monitors[gaugeIndex].observe(
+                at: time, levelCM: levelMM.map { $0 / 10 }, now: now, into: &transitions)
             try store.insertSample(
-                gaugeID: gauge.id, time: time, levelMM: levelMM, value: sample.value, uplinkID: uplinkID)
+                gaugeID: gauge.id, time: time, levelMM: levelMM, value: sample.value, verdict: outcome.verdict,
+                uplinkID: uplinkID)
             counters.samples += 1
-            if let levelMM, let transition = monitors[gaugeIndex].observe(levelCM: levelMM / 10, at: time) {
-                try record(transition, gauge: gauge, now: now)
+            if outcome.verdict != nil { counters.implausible += 1 }
+            if let jump = outcome.settledJump {
+                try store.settleJump(gaugeID: gauge.id, time: jump.time, confirmed: jump.confirmed)
+                if jump.confirmed { counters.implausible -= 1 }
             }
         }
+        monitors[gaugeIndex].observeDevice(reading, at: receivedAt, into: &transitions)
+        try recordTransitions(of: gaugeIndex, now: now)
+    }
+
+    // MARK: Silence
+
+    /// Whether some gauge may have fallen silent by `now`.
+    public func isSilenceDue(_ now: Timestamp) -> Bool {
+        now >= nextSilenceCheck
+    }
+
+    /// Raises a `stale` alert for every gauge without a valid level for its `stale_after` by `now`: the wall clock
+    /// live, the capture clock in replay. Must run inside a store transaction.
+    public func checkSilence(now: Timestamp) throws(SQLiteError) {
+        nextSilenceCheck = Timestamp(unixMilliseconds: .max)
+        for index in monitors.indices {
+            if monitors[index].checkSilence(now: now, into: &transitions) { markChanged(index) }
+            try recordTransitions(of: index, now: now)
+        }
+    }
+
+    // MARK: Detector memory
+
+    /// Stores the memory of every monitor that changed, in the transaction of the batch that changed it.
+    public func saveMemories() throws(SQLiteError) {
+        for index in changedMonitors {
+            try store.saveMemory(monitors[index].savedMemory, gaugeID: monitors[index].gauge.id)
+            isChanged[index] = false
+        }
+        changedMonitors.removeAll(keepingCapacity: true)
+    }
+
+    private func markChanged(_ index: Int) {
+        guard !isChanged[index] else { return }
+        isChanged[index] = true
+        changedMonitors.append(index)
+    }
+
+    /// Stores what the monitor at `index` just emitted, and notes that its memory changed.
+    private func recordTransitions(of index: Int, now: Timestamp) throws(SQLiteError) {
+        markChanged(index)
+        if let deadline = monitors[index].silenceDeadline, deadline < nextSilenceCheck { nextSilenceCheck = deadline }
+        for transition in transitions {
+            try record(transition, gauge: monitors[index].gauge, now: now)
+        }
+        transitions.removeAll(keepingCapacity: true)
     }
 
     /// The transitions stored since the last call; publish and log them only after the commit.

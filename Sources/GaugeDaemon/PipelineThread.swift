@@ -87,14 +87,18 @@ final class PipelineThread: @unchecked Sendable {
     private func processBatch() throws(SQLiteError) -> Int {
         var cursor = ring.readCursor
         var count = 0
-        guard ring.read(from: cursor) != nil else { return 0 }
         let now = Timestamp.now()
+        let hasMessages = ring.read(from: cursor) != nil
+        // A quiet ring is when a gauge falls silent: its deadline passes on the wall clock alone.
+        guard hasMessages || pipeline.isSilenceDue(now) else { return 0 }
         try store.transaction { () throws(SQLiteError) in
+            if !hasMessages { try pipeline.checkSilence(now: now) }
             while count < Self.batchLimit, let (record, next) = ring.read(from: cursor) {
                 try pipeline.process(IngestMessage(record: record), now: now)
                 cursor = next
                 count += 1
             }
+            try pipeline.saveMemories()
         }
         // Only now is the batch durable in SQLite: its space in the ring may be reused.
         ring.release(upTo: cursor)

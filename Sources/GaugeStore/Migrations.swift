@@ -62,7 +62,26 @@ enum Migrations {
             published_at INTEGER                   -- NULL until the broker acknowledged it
         );
         CREATE INDEX alert_events_unpublished ON alert_events (emitted_at) WHERE published_at IS NULL;
+        """,
+        // 2: the detectors' verdict on each sample, and their memory, so a restart continues where it stopped.
         """
+        ALTER TABLE samples ADD COLUMN verdict TEXT;  -- NULL: the detectors used it (or a gap)
+        CREATE TABLE gauge_state (
+            gauge_id          TEXT    PRIMARY KEY,
+            newest_sample_at  INTEGER,                -- unix ms; older samples are out of order
+            last_valid_at     INTEGER,
+            last_valid_cm     REAL,
+            pending_jump_at   INTEGER,                -- a jump waiting for the next sample
+            pending_jump_cm   REAL,
+            level_hold_above  INTEGER NOT NULL,       -- samples counted towards the next stage
+            level_hold_below  INTEGER NOT NULL,       -- samples counted towards leaving the stage
+            rate_hold_above   INTEGER NOT NULL,
+            rate_hold_below   INTEGER NOT NULL,
+            gap_run           INTEGER NOT NULL,
+            watched_since     INTEGER,                -- silence counts from here until a first valid level
+            newest_reading_at INTEGER
+        ) WITHOUT ROWID;
+        """,
     ]
 
     /// Brings the database up to the newest schema, each step in its own transaction.

@@ -12,6 +12,8 @@ public final class Store {
     private let saveAlertStatement: Statement
     private let insertEventStatement: Statement
     private let markPublishedStatement: Statement
+    private let settleJumpStatement: Statement
+    private let saveMemoryStatement: Statement
 
     public static var schemaVersion: Int { Migrations.all.count }
 
@@ -25,7 +27,20 @@ public final class Store {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertSampleStatement = try connection.prepare(
-            "INSERT OR IGNORE INTO samples (gauge_id, t, level_mm, raw_mm, gap, uplink_id) VALUES (?, ?, ?, ?, ?, ?)")
+            """
+            INSERT OR IGNORE INTO samples (gauge_id, t, level_mm, raw_mm, gap, verdict, uplink_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        settleJumpStatement = try connection.prepare(
+            "UPDATE samples SET verdict = ? WHERE gauge_id = ? AND t = ? AND verdict = 'unconfirmed_jump'")
+        saveMemoryStatement = try connection.prepare(
+            """
+            INSERT OR REPLACE INTO gauge_state
+                (gauge_id, newest_sample_at, last_valid_at, last_valid_cm, pending_jump_at, pending_jump_cm,
+                 level_hold_above, level_hold_below, rate_hold_above, rate_hold_below, gap_run, watched_since,
+                 newest_reading_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         insertRejectStatement = try connection.prepare(
             "INSERT INTO rejects (received_at, topic, reason, message) VALUES (?, ?, ?, ?)")
         saveAlertStatement = try connection.prepare(
@@ -91,8 +106,10 @@ public final class Store {
         return connection.changes > 0 ? connection.lastInsertRowID : nil
     }
 
+    /// Stores a sample once, with the detectors' verdict (`nil`: used, or a gap).
     public func insertSample(
-        gaugeID: String, time: Timestamp, levelMM: Double?, value: SampleValue, uplinkID: Int64
+        gaugeID: String, time: Timestamp, levelMM: Double?, value: SampleValue, verdict: SampleVerdict?,
+        uplinkID: Int64
     ) throws(SQLiteError) {
         let raw: Statement.Value
         let gap: Statement.Value
@@ -106,7 +123,66 @@ public final class Store {
         }
         try insertSampleStatement.run(
             .text(gaugeID), .integer(time.unixMilliseconds), levelMM.map { .real($0) } ?? .null, raw, gap,
-            .integer(uplinkID))
+            verdict.map { .text($0.rawValue) } ?? .null, .integer(uplinkID))
+    }
+
+    /// Settles a sample that waited as an unconfirmed jump: valid when `confirmed`, a spike otherwise.
+    public func settleJump(gaugeID: String, time: Timestamp, confirmed: Bool) throws(SQLiteError) {
+        try settleJumpStatement.run(
+            confirmed ? .null : .text(SampleVerdict.spike.rawValue), .text(gaugeID), .integer(time.unixMilliseconds))
+    }
+
+    // MARK: Detector memory
+
+    public func saveMemory(_ memory: GaugeMemory, gaugeID: String) throws(SQLiteError) {
+        func ms(_ time: Timestamp?) -> Statement.Value { time.map { .integer($0.unixMilliseconds) } ?? .null }
+        try saveMemoryStatement.run(
+            .text(gaugeID), ms(memory.newestSampleAt), ms(memory.lastValid?.time),
+            memory.lastValid.map { .real($0.cm) } ?? .null, ms(memory.pendingJump?.time),
+            memory.pendingJump.map { .real($0.cm) } ?? .null,
+            .integer(Int64(memory.levelHolds.above)), .integer(Int64(memory.levelHolds.below)),
+            .integer(Int64(memory.rateHolds.above)), .integer(Int64(memory.rateHolds.below)),
+            .integer(Int64(memory.gapRun)), ms(memory.watchedSince), ms(memory.newestReadingAt))
+    }
+
+    /// Every gauge's detector memory as last committed, by gauge id.
+    public func memories() throws(SQLiteError) -> [String: GaugeMemory] {
+        func time(_ row: Row, _ column: Int32) -> Timestamp? {
+            row.optionalInt(column).map { Timestamp(unixMilliseconds: $0) }
+        }
+        func point(_ row: Row, _ column: Int32) -> LevelPoint? {
+            guard let at = time(row, column), let cm = row.optionalDouble(column + 1) else { return nil }
+            return LevelPoint(time: at, cm: cm)
+        }
+        var memories: [String: GaugeMemory] = [:]
+        try connection.prepare("SELECT * FROM gauge_state").query { row in
+            var memory = GaugeMemory()
+            memory.newestSampleAt = time(row, 1)
+            memory.lastValid = point(row, 2)
+            memory.pendingJump = point(row, 4)
+            memory.levelHolds = StageDetector.Holds(above: Int(row.int(6)), below: Int(row.int(7)))
+            memory.rateHolds = StageDetector.Holds(above: Int(row.int(8)), below: Int(row.int(9)))
+            memory.gapRun = Int(row.int(10))
+            memory.watchedSince = time(row, 11)
+            memory.newestReadingAt = time(row, 12)
+            memories[row.text(0)] = memory
+        }
+        return memories
+    }
+
+    /// A gauge's newest valid levels from `since` on, oldest first: the rate window after a restart.
+    public func recentLevels(gaugeID: String, since: Timestamp, limit: Int) throws(SQLiteError) -> [LevelPoint] {
+        var points: [LevelPoint] = []
+        try connection.prepare(
+            """
+            SELECT t, level_mm FROM samples
+            WHERE gauge_id = ? AND t >= ? AND verdict IS NULL AND level_mm IS NOT NULL
+            ORDER BY t DESC LIMIT ?
+            """
+        ).query(.text(gaugeID), .integer(since.unixMilliseconds), .integer(Int64(limit))) { row in
+            points.append(LevelPoint(time: Timestamp(unixMilliseconds: row.int(0)), cm: row.double(1) / 10))
+        }
+        return points.reversed()
     }
 
     /// Keeps a message that could not be used, with its bytes and the reason.

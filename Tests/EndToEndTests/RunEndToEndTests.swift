@@ -60,6 +60,8 @@ private func chirpstackUplink(devEUI: String, fCnt: Int, time: String, frame: Da
             language = "en"
 
             [gauge_defaults]
+            # The uplinks below carry fixed data times, hours before the wall clock: not a silence.
+            stale_after = "30d"
             stages = [
                 { name = "Meldestufe 1", enter_cm = 150, clear_cm = 140 },
                 { name = "Meldestufe 2", enter_cm = 250, clear_cm = 240 },

@@ -35,3 +35,24 @@ import Testing
         #expect(Timestamp(unixMilliseconds: -500).rfc3339 == "1969-12-31T23:59:59.500Z")
     }
 }
+
+@Suite struct DurationTextTests {
+    @Test(arguments: [
+        ("90s", 90), ("15m", 900), ("2h", 7200), ("7d", 604_800), ("1h30m", 5400), ("1d2h3m4s", 93_784), ("0s", 0),
+    ] as [(String, Int64)])
+    func readsWhatOperatorsWrite(text: String, seconds: Int64) {
+        #expect(DurationText.seconds(text) == seconds)
+    }
+
+    @Test(arguments: ["", "15", "m", "15 m", "1m1h", "1h1h", "-5m", "1.5h", "15min", "99999999999999999999s"])
+    func rejectsAnythingElse(text: String) {
+        #expect(DurationText.seconds(text) == nil)
+    }
+}
+
+extension DurationTextTests {
+    @Test(arguments: [0, 59, 60, 5400, 86_400, 93_784] as [Int64])
+    func formatsWhatItReads(seconds: Int64) {
+        #expect(DurationText.seconds(DurationText.format(seconds)) == seconds)
+    }
+}

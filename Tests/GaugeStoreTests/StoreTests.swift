@@ -62,7 +62,8 @@ private func uplinkRow(fCnt: UInt32, at time: Timestamp, frame: UnsafeRawBufferP
             #expect(again == nil)
             for _ in 0..<2 {
                 try store.insertSample(
-                    gaugeID: gauge.id, time: time, levelMM: 1450, value: .distance(mm: 4550), uplinkID: first!)
+                    gaugeID: gauge.id, time: time, levelMM: 1450, value: .distance(mm: 4550), verdict: nil,
+                    uplinkID: first!)
             }
         }
         var counts: [Int64] = []
@@ -99,8 +100,8 @@ private func uplinkRow(fCnt: UInt32, at time: Timestamp, frame: UnsafeRawBufferP
         let db = try TemporaryDatabase()
         let t0 = Timestamp(unixSeconds: 1_795_341_600)
         var monitor = GaugeMonitor(gauge: gauge)
-        let raisedChange = monitor.observe(levelCM: 160, at: t0)
-        let raised = try #require(raisedChange)
+        let raisedEvent = monitor.feed(160, at: t0)
+        let raised = try #require(raisedEvent)
         do {
             let store = try Store(path: db.path)
             try store.transaction { () throws(SQLiteError) in
@@ -108,10 +109,10 @@ private func uplinkRow(fCnt: UInt32, at time: Timestamp, frame: UnsafeRawBufferP
             }
         }
         let reopened = try Store(path: db.path)
-        #expect(try reopened.activeAlerts() == [monitor.levelAlert!])
+        #expect(try reopened.activeAlerts() == monitor.activeAlerts)
 
-        let clearedChange = monitor.observe(levelCM: 100, at: t0.adding(seconds: 900))
-        let cleared = try #require(clearedChange)
+        let clearedEvent = monitor.feed(100, at: t0.adding(seconds: 900))
+        let cleared = try #require(clearedEvent)
         try reopened.saveTransition(cleared, emittedAt: t0, payload: "{}", logLine: "cleared")
         #expect(try reopened.activeAlerts().isEmpty)
     }
@@ -121,10 +122,10 @@ private func uplinkRow(fCnt: UInt32, at time: Timestamp, frame: UnsafeRawBufferP
         let store = try Store(path: db.path)
         let t0 = Timestamp(unixSeconds: 1_795_341_600)
         var monitor = GaugeMonitor(gauge: gauge)
-        let raisedChange = monitor.observe(levelCM: 160, at: t0)
-        let raised = try #require(raisedChange)
-        let clearedChange = monitor.observe(levelCM: 100, at: t0.adding(seconds: 900))
-        let cleared = try #require(clearedChange)
+        let raisedEvent = monitor.feed(160, at: t0)
+        let raised = try #require(raisedEvent)
+        let clearedEvent = monitor.feed(100, at: t0.adding(seconds: 900))
+        let cleared = try #require(clearedEvent)
         try store.saveTransition(raised, emittedAt: t0, payload: #"{"n":1}"#, logLine: "1")
         try store.saveTransition(cleared, emittedAt: t0.adding(seconds: 1), payload: #"{"n":2}"#, logLine: "2")
         #expect(try store.unpublishedEvents().map(\.payload) == [#"{"n":1}"#, #"{"n":2}"#])
@@ -134,5 +135,14 @@ private func uplinkRow(fCnt: UInt32, at time: Timestamp, frame: UnsafeRawBufferP
         // Saving the same transition again (a replayed batch) does not duplicate its event.
         try store.saveTransition(cleared, emittedAt: t0.adding(seconds: 1), payload: #"{"n":2}"#, logLine: "2")
         #expect(try store.unpublishedEvents().count == 1)
+    }
+}
+
+extension GaugeMonitor {
+    /// Feeds one level; returns the one transition it caused, if any.
+    fileprivate mutating func feed(_ levelCM: Double, at time: Timestamp) -> AlertTransition? {
+        var events: [AlertTransition] = []
+        _ = observe(at: time, levelCM: levelCM, now: time, into: &events)
+        return events.last
     }
 }

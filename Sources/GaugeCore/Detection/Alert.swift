@@ -61,20 +61,63 @@ public struct ActiveAlert: Sendable, Equatable {
     }
 }
 
+/// The limit a transition was measured against, in the alert kind's own unit.
+public enum Threshold: Sendable, Equatable {
+    /// Level alerts: the stage's `enter_cm` going up, its `clear_cm` going down.
+    case levelCM(Double)
+    /// Rate alerts: `warn` or `alarm` going up, the threshold fallen below going down.
+    case rateCMPerHour(Double)
+    case silenceSeconds(Int64)
+    case gaps(Int)
+    case batteryMillivolts(Int32)
+    case batteryPercent(Int32)
+}
+
+/// Why a gauge is reported faulty.
+public enum FaultCause: String, Sendable, Equatable {
+    /// The device says so: radar lost its echo, hardware error.
+    case deviceFault = "device_fault"
+    /// Tilted or tampered with: it no longer looks at the water.
+    case tilt
+    /// Consecutive samples without a value.
+    case gaps
+}
+
 /// One transition of one alert: what is published, logged and stored.
 public struct AlertTransition: Sendable, Equatable {
     public var alert: ActiveAlert
     public var transition: Transition
     /// For `cleared`: the severity before clearing (the alert's own severity field keeps it).
     public var severity: Severity
-    /// Level alerts: the stage after the transition, 0 when cleared.
+    /// Level and rate alerts: the stage after the transition (rate: 1 warn, 2 alarm), 0 when cleared.
     public var stage: Int?
-    /// Level alerts: the stage before the transition, 0 when raised.
+    /// Level and rate alerts: the stage before the transition, 0 when raised.
     public var previousStage: Int?
     public var observedAt: Timestamp
+    /// The level at the transition; for a silent gauge the last one it sent.
     public var levelCM: Double?
-    /// The threshold that was crossed: the stage's `enter_cm` going up, `clear_cm` going down.
-    public var thresholdCM: Double?
+    /// The rate of rise at the transition, when the window holds enough samples for one.
+    public var rateCMPerHour: Double?
+    /// Data time of the gauge's last valid level.
+    public var lastSeenAt: Timestamp?
+    public var threshold: Threshold?
+    /// Fault alerts: why.
+    public var fault: FaultCause?
+    /// Battery alerts: what the device reported.
+    public var batteryMillivolts: Int32?
+    public var batteryPercent: Int32?
+
+    public init(
+        alert: ActiveAlert, transition: Transition, severity: Severity, stage: Int? = nil, previousStage: Int? = nil,
+        observedAt: Timestamp
+    ) {
+        self.alert = alert
+        self.transition = transition
+        self.severity = severity
+        self.stage = stage
+        self.previousStage = previousStage
+        self.observedAt = observedAt
+    }
 
     /// The stage whose threshold was crossed: the new one going up, the one left going down.
     public var crossedStage: Int? {

@@ -11,52 +11,63 @@ public struct StageDetector: Sendable {
     public private(set) var clearHold: Int
     /// 0 when no stage is active.
     public private(set) var activeStage = 0
-    private var samplesAbove = 0
-    private var samplesBelow = 0
+    /// How far the holds have counted: part of what a restart must restore.
+    public private(set) var holds: Holds
 
-    public init(stages: [Stage], enterHold: Int, clearHold: Int, activeStage: Int = 0) {
+    /// Consecutive samples counted towards entering a higher stage or leaving the active one.
+    public struct Holds: Sendable, Equatable {
+        public var above: Int
+        public var below: Int
+
+        public init(above: Int = 0, below: Int = 0) {
+            self.above = above
+            self.below = below
+        }
+    }
+
+    public init(stages: [Stage], enterHold: Int, clearHold: Int, activeStage: Int = 0, holds: Holds = Holds()) {
         precondition(enterHold >= 1 && clearHold >= 1, "holds count samples: at least 1")
         self.stages = stages
         self.enterHold = enterHold
         self.clearHold = clearHold
         self.activeStage = min(activeStage, stages.count)
+        self.holds = holds
     }
 
-    /// A stage change: `from` and `to` are stage numbers (0 = none); `thresholdCM` is the level
+    /// A stage change: `from` and `to` are stage numbers (0 = none); `threshold` is the value
     /// that was crossed.
     public struct Change: Sendable, Equatable {
         public var from: Int
         public var to: Int
-        public var thresholdCM: Double
+        public var threshold: Double
     }
 
-    /// Feeds one valid level, in data-time order. Returns the change it caused, if any.
-    public mutating func observe(levelCM: Double) -> Change? {
-        let reached = highestStage { levelCM >= $0.enterCM }
+    /// Feeds one value (a level, or a rate for rate stages), in data-time order. Returns the change it caused.
+    public mutating func observe(_ value: Double) -> Change? {
+        let reached = highestStage { value >= $0.enterCM }
         if reached > activeStage {
-            samplesBelow = 0
-            samplesAbove += 1
-            guard samplesAbove >= enterHold else { return nil }
+            holds.below = 0
+            holds.above += 1
+            guard holds.above >= enterHold else { return nil }
             return move(to: reached, threshold: stages[reached - 1].enterCM)
         }
-        samplesAbove = 0
-        if activeStage > 0, levelCM < stages[activeStage - 1].clearCM {
-            samplesBelow += 1
-            guard samplesBelow >= clearHold else { return nil }
-            let kept = highestStage(below: activeStage) { levelCM >= $0.clearCM }
+        holds.above = 0
+        if activeStage > 0, value < stages[activeStage - 1].clearCM {
+            holds.below += 1
+            guard holds.below >= clearHold else { return nil }
+            let kept = highestStage(below: activeStage) { value >= $0.clearCM }
             return move(to: kept, threshold: stages[activeStage - 1].clearCM)
         }
-        samplesBelow = 0
+        holds.below = 0
         return nil
     }
 
     private mutating func move(to stage: Int, threshold: Double) -> Change {
         defer {
             activeStage = stage
-            samplesAbove = 0
-            samplesBelow = 0
+            holds = Holds()
         }
-        return Change(from: activeStage, to: stage, thresholdCM: threshold)
+        return Change(from: activeStage, to: stage, threshold: threshold)
     }
 
     /// The highest stage number (1-based) below `limit` whose stage satisfies `test`, or 0.

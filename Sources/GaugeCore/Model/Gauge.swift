@@ -102,11 +102,16 @@ public struct GaugeSettings: Sendable, Equatable {
     public var enterHold: Int
     /// Consecutive samples below a stage's `clearCM` before it is left.
     public var clearHold: Int
+    public var rate: RateSettings
+    public var plausibility: PlausibilitySettings
+    public var health: HealthSettings
 
     public init(
         id: String, name: String, devEUI: UInt64, codec: Codec, device: DeviceModel? = nil,
         river: String? = nil, latitude: Double? = nil, longitude: Double? = nil,
-        geometry: Geometry, stages: [Stage], enterHold: Int = 1, clearHold: Int = 1
+        geometry: Geometry, stages: [Stage], enterHold: Int = 1, clearHold: Int = 1,
+        rate: RateSettings = RateSettings(), plausibility: PlausibilitySettings = PlausibilitySettings(),
+        health: HealthSettings = HealthSettings()
     ) {
         self.id = id
         self.name = name
@@ -120,5 +125,8 @@ public struct GaugeSettings: Sendable, Equatable {
         self.stages = stages
         self.enterHold = enterHold
         self.clearHold = clearHold
+        self.rate = rate
+        self.plausibility = plausibility
+        self.health = health
     }
 }

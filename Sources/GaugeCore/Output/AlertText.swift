@@ -12,45 +12,115 @@ public struct AlertText: Sendable {
         self.language = language
     }
 
-    /// What a commander reads: the level, the stage by its configured name, and the threshold.
+    private var de: Bool { language == .de }
+
+    /// What a commander reads: which gauge, what happened, the level and rate, and the threshold crossed.
     public func message(_ t: AlertTransition, gauge: GaugeSettings) -> String {
-        let level = t.levelCM.map { "\(Self.cm($0))" } ?? "?"
-        let threshold = t.thresholdCM.map(Self.cm) ?? "?"
-        let stageName = name(of: t.stage, gauge: gauge)
-        let previous = name(of: t.previousStage, gauge: gauge)
-        switch (language, t.transition) {
-        case (.de, .raised):
-            return "\(gauge.name): \(stageName) erreicht, Pegel \(level) (Schwelle \(threshold))"
-        case (.de, .escalated):
-            return "\(gauge.name): steigt auf \(stageName), Pegel \(level) (Schwelle \(threshold))"
-        case (.de, .deescalated):
-            return "\(gauge.name): sinkt auf \(stageName), Pegel \(level) (unter \(threshold))"
-        case (.de, .cleared):
-            return "\(gauge.name): Entwarnung, \(previous) aufgehoben, Pegel \(level) (unter \(threshold))"
-        case (.en, .raised):
-            return "\(gauge.name): \(stageName) reached, level \(level) (threshold \(threshold))"
-        case (.en, .escalated):
-            return "\(gauge.name): rising to \(stageName), level \(level) (threshold \(threshold))"
-        case (.en, .deescalated):
-            return "\(gauge.name): falling to \(stageName), level \(level) (below \(threshold))"
-        case (.en, .cleared):
-            return "\(gauge.name): all clear, \(previous) lifted, level \(level) (below \(threshold))"
+        "\(gauge.name): " + what(t, gauge: gauge)
+    }
+
+    private func what(_ t: AlertTransition, gauge: GaugeSettings) -> String {
+        let level = t.levelCM.map(Self.cm) ?? "?"
+        let threshold = t.threshold.map(format) ?? "?"
+        switch (t.alert.kind, t.transition) {
+        case (.level, .raised):
+            let stage = name(of: t.stage, gauge: gauge)
+            return de
+                ? "\(stage) erreicht, Pegel \(level) (Schwelle \(threshold))"
+                : "\(stage) reached, level \(level) (threshold \(threshold))"
+        case (.level, .escalated):
+            let stage = name(of: t.stage, gauge: gauge)
+            return de
+                ? "steigt auf \(stage), Pegel \(level) (Schwelle \(threshold))"
+                : "rising to \(stage), level \(level) (threshold \(threshold))"
+        case (.level, .deescalated):
+            let stage = name(of: t.stage, gauge: gauge)
+            return de
+                ? "sinkt auf \(stage), Pegel \(level) (unter \(threshold))"
+                : "falling to \(stage), level \(level) (below \(threshold))"
+        case (.level, .cleared):
+            let stage = name(of: t.previousStage, gauge: gauge)
+            return de
+                ? "Entwarnung, \(stage) aufgehoben, Pegel \(level) (unter \(threshold))"
+                : "all clear, \(stage) lifted, level \(level) (below \(threshold))"
+
+        case (.rate, .raised), (.rate, .escalated):
+            let rate = t.rateCMPerHour.map(Self.rate) ?? "?"
+            let alarm = t.stage == 2
+            return de
+                ? "Pegel steigt \(alarm ? "sehr " : "")schnell, \(rate) (\(alarm ? "Alarm" : "Warn")schwelle \(threshold)), Pegel \(level)"
+                : "rising \(alarm ? "very " : "")fast, \(rate) (\(alarm ? "alarm" : "warning") threshold \(threshold)), level \(level)"
+        case (.rate, .deescalated):
+            let rate = t.rateCMPerHour.map(Self.rate) ?? "?"
+            return de
+                ? "Anstieg schwächt sich ab, \(rate) (unter \(threshold)), Pegel \(level)"
+                : "rise slowing, \(rate) (below \(threshold)), level \(level)"
+        case (.rate, .cleared):
+            let rate = t.rateCMPerHour.map(Self.rate) ?? "?"
+            return de
+                ? "Anstieg beendet, \(rate) (unter \(threshold)), Pegel \(level)"
+                : "rise over, \(rate) (below \(threshold)), level \(level)"
+
+        case (.stale, .cleared):
+            return de ? "sendet wieder, Pegel \(level)" : "reporting again, level \(level)"
+        case (.stale, _):
+            return de
+                ? "keine Messwerte seit \(threshold) (\(lastSeen(t))); bestehende Warnungen bleiben in Kraft"
+                : "no readings for \(threshold) (\(lastSeen(t))); active warnings stay in force"
+
+        case (.fault, .cleared):
+            return de ? "Sensor misst wieder, Pegel \(level)" : "sensor measuring again, level \(level)"
+        case (.fault, _):
+            let cause: String
+            switch t.fault {
+            case .deviceFault?: cause = de ? "Sensor meldet Störung (kein Echo oder Hardwarefehler)" : "sensor reports a fault (no echo or hardware error)"
+            case .tilt?: cause = de ? "Sensor geneigt oder manipuliert" : "sensor tilted or tampered with"
+            case .gaps?, nil: cause = de ? "\(threshold) in Folge ohne Messwert" : "\(threshold) in a row without a value"
+            }
+            return "\(cause) (\(lastSeen(t)))"
+
+        case (.battery, .cleared):
+            return de ? "Batterie wieder in Ordnung, \(battery(t))" : "battery fine again, \(battery(t))"
+        case (.battery, _):
+            return de
+                ? "Batterie schwach, \(battery(t)) (Schwelle \(threshold))"
+                : "battery low, \(battery(t)) (threshold \(threshold))"
         }
     }
 
-    /// One line for `tail -f`: UTC time, severity, transition, gauge, level, stage and threshold,
-    /// rate, the message and the alert id, in columns that line up.
+    private func lastSeen(_ t: AlertTransition) -> String {
+        guard let level = t.levelCM, let time = t.lastSeenAt else {
+            return de ? "noch kein gültiger Messwert" : "no valid reading yet"
+        }
+        return de ? "letzter Pegel \(Self.cm(level)) um \(Self.clock(time))" : "last level \(Self.cm(level)) at \(Self.clock(time))"
+    }
+
+    private func battery(_ t: AlertTransition) -> String {
+        [t.batteryMillivolts.map { "\($0) mV" }, t.batteryPercent.map { "\($0) %" }].compactMap { $0 }
+            .joined(separator: ", ")
+    }
+
+    /// A threshold in its unit, as the message and the log line show it.
+    private func format(_ threshold: Threshold) -> String {
+        switch threshold {
+        case .levelCM(let cm): Self.cm(cm)
+        case .rateCMPerHour(let rate): Self.rate(rate)
+        case .silenceSeconds(let seconds): Self.duration(seconds)
+        case .gaps(let count): de ? "\(count) Messungen" : "\(count) readings"
+        case .batteryMillivolts(let mv): "\(mv) mV"
+        case .batteryPercent(let percent): "\(percent) %"
+        }
+    }
+
+    /// One line for `tail -f`: UTC time, severity, transition, kind, gauge, level, stage, threshold and rate, the
+    /// message and the event id, in columns that line up.
     public func logLine(_ t: AlertTransition, gauge: GaugeSettings) -> String {
-        let stageWord = language == .de ? "Stufe" : "stage"
-        let stage = t.stage.map { $0 > 0 ? "\(stageWord) \($0)" : "-" } ?? "-"
-        let level = t.levelCM.map(Self.cm) ?? "-"
-        let threshold = t.thresholdCM.map(Self.cm) ?? "-"
-        let rate = "-"
+        let stage = t.alert.kind == .level ? t.stage.map { $0 > 0 ? (de ? "Stufe \($0)" : "stage \($0)") : "-" } ?? "-" : "-"
         let columns = [
             t.observedAt.rfc3339, padded(t.severity.rawValue.uppercased(), 8), padded(t.transition.rawValue, 11),
-            "\(gauge.id) (\(gauge.name))", padded(level, 9), padded(stage, 9),
-            (language == .de ? "Schwelle " : "threshold ") + threshold,
-            (language == .de ? "Anstieg " : "rate ") + rate,
+            padded(t.alert.kind.rawValue, 7), "\(gauge.id) (\(gauge.name))", padded(t.levelCM.map(Self.cm) ?? "-", 9),
+            padded(stage, 9), (de ? "Schwelle " : "threshold ") + padded(t.threshold.map(format) ?? "-", 9),
+            (de ? "Anstieg " : "rate ") + (t.rateCMPerHour.map(Self.rate) ?? "-"),
         ]
         return columns.joined(separator: "  ") + "  | " + message(t, gauge: gauge) + "  [\(t.eventID)]"
     }
@@ -65,16 +135,7 @@ public struct AlertText: Sendable {
         gaugeObject.field("lon", gauge.longitude)
         gaugeObject.field("dev_eui", Hex.format(gauge.devEUI))
 
-        var threshold = JSONWriter()
-        if let stage = t.crossedStage, stage > 0, stage <= gauge.stages.count {
-            let crossed = gauge.stages[stage - 1]
-            threshold.field("stage", stage)
-            threshold.field("name", crossed.name)
-            threshold.field("enter_cm", crossed.enterCM)
-            threshold.field("clear_cm", crossed.clearCM)
-        }
-        threshold.field("crossed_cm", t.thresholdCM)
-
+        let isLevel = t.alert.kind == .level
         var event = JSONWriter()
         event.field("schema", "floodgauge.alert.v1")
         event.field("event_id", t.eventID)
@@ -82,33 +143,86 @@ public struct AlertText: Sendable {
         event.field("transition", t.transition.rawValue)
         event.field("kind", t.alert.kind.rawValue)
         event.field("severity", t.severity.rawValue)
-        event.field("stage", t.stage)
-        event.field("stage_name", t.stage.flatMap { $0 > 0 ? gauge.stages[$0 - 1].name : nil })
+        event.field("stage", isLevel ? t.stage : nil)
+        event.field("stage_name", isLevel ? t.stage.flatMap { $0 > 0 ? gauge.stages[$0 - 1].name : nil } : nil)
         event.raw("gauge", gaugeObject.finished())
         event.field("observed_at", t.observedAt.rfc3339)
         event.field("emitted_at", emittedAt.rfc3339)
         event.field("raised_at", t.alert.raisedAt.rfc3339)
-        event.field("level_cm", t.levelCM)
-        event.field("rate_cm_per_h", nil as Double?)
-        event.field("last_seen_at", t.alert.lastObservedAt.rfc3339)
-        event.raw("threshold", threshold.finished())
+        event.field("level_cm", t.levelCM.map(Self.rounded))
+        event.field("rate_cm_per_h", t.rateCMPerHour.map(Self.rounded))
+        event.field("last_seen_at", t.lastSeenAt?.rfc3339)
+        event.raw("threshold", thresholdJSON(t, gauge: gauge))
+        if let cause = t.fault { event.field("fault_cause", cause.rawValue) }
+        if let mv = t.batteryMillivolts { event.field("battery_mv", Int(mv)) }
+        if let percent = t.batteryPercent { event.field("battery_pct", Int(percent)) }
         event.field("message", message(t, gauge: gauge))
         event.field("language", language.rawValue)
         event.field("replay", replay)
         return event.finished()
     }
 
+    /// The configured limits of the alert's detector and the one crossed, so an integrator needs no config.
+    private func thresholdJSON(_ t: AlertTransition, gauge: GaugeSettings) -> String {
+        var threshold = JSONWriter()
+        switch t.alert.kind {
+        case .level:
+            if let stage = t.crossedStage, stage > 0, stage <= gauge.stages.count {
+                let crossed = gauge.stages[stage - 1]
+                threshold.field("stage", stage)
+                threshold.field("name", crossed.name)
+                threshold.field("enter_cm", crossed.enterCM)
+                threshold.field("clear_cm", crossed.clearCM)
+            }
+        case .rate:
+            threshold.field("warn_cm_per_h", gauge.rate.warnCMPerHour)
+            threshold.field("alarm_cm_per_h", gauge.rate.alarmCMPerHour)
+            threshold.field("clear_cm_per_h", gauge.rate.clearCMPerHour)
+            threshold.field("window_s", gauge.rate.windowSeconds)
+        case .stale:
+            threshold.field("stale_after_s", gauge.health.staleAfterSeconds)
+        case .fault:
+            threshold.field("gaps", gauge.health.faultGaps)
+        case .battery:
+            threshold.field("low_mv", gauge.health.batteryLowMillivolts.map { Int($0) })
+            threshold.field("low_pct", gauge.health.batteryLowPercent.map { Int($0) })
+        }
+        switch t.threshold {
+        case .levelCM(let cm)?: threshold.field("crossed_cm", cm)
+        case .rateCMPerHour(let rate)?: threshold.field("crossed_cm_per_h", rate)
+        default: break
+        }
+        return threshold.finished()
+    }
+
     private func name(of stage: Int?, gauge: GaugeSettings) -> String {
         guard let stage, stage > 0, stage <= gauge.stages.count else {
-            return language == .de ? "keine Stufe" : "no stage"
+            return de ? "keine Stufe" : "no stage"
         }
         return gauge.stages[stage - 1].name
     }
 
-    /// Levels are shown in whole centimetres unless the value has a fraction worth showing.
+    /// One decimal: a sensor's millimetres are noise to a commander, and a rate's fourth digit too.
+    static func rounded(_ value: Double) -> Double {
+        (value * 10).rounded() / 10
+    }
+
     static func cm(_ value: Double) -> String {
-        let rounded = (value * 10).rounded() / 10
-        return JSONWriter.number(rounded) + " cm"
+        JSONWriter.number(rounded(value)) + " cm"
+    }
+
+    static func rate(_ value: Double) -> String {
+        JSONWriter.number(rounded(value)) + " cm/h"
+    }
+
+    static func duration(_ seconds: Int64) -> String {
+        seconds % 3600 == 0 ? "\(seconds / 3600) h" : seconds % 60 == 0 ? "\(seconds / 60) min" : "\(seconds) s"
+    }
+
+    /// `14:30 UTC`: the time of day a commander compares with the clock on the wall.
+    static func clock(_ time: Timestamp) -> String {
+        let text = time.rfc3339
+        return String(text.dropFirst(11).prefix(5)) + " UTC"
     }
 
     private func padded(_ text: String, _ width: Int) -> String {

@@ -181,9 +181,51 @@ private struct ConfigSchema {
             codec: r.optional("codec")?.value,
             device: r.optional("device"),
             stages: readStages(&r),
-            enterHold: r.optional("enter_hold", Rules.range(1...100))?.value,
-            clearHold: r.optional("clear_hold", Rules.range(1...100))?.value
+            detectorKeys: readDetectorKeys(&r)
         )
+    }
+
+    /// The detector keys: each sets one field of the gauge's settings, over the default's.
+    private func readDetectorKeys(_ r: inout TableReader) -> [Setting] {
+        var settings: [Setting] = []
+        func read<T: TOMLConvertible, V>(_ key: String, _ rule: Rule<T, V>, into field: WritableKeyPath<GaugeSettings, V>) {
+            if let value = r.optional(key, rule)?.value { settings.append { $0[keyPath: field] = value } }
+        }
+        func some<T, V>(_ rule: @escaping Rule<T, V>) -> Rule<T, V?> {
+            { (value: T) throws(Invalid) -> V? in try rule(value) }
+        }
+        let positive = Rules.range(0.001...1_000_000.0)
+        read("enter_hold", Rules.range(1...100), into: \.enterHold)
+        read("clear_hold", Rules.range(1...100), into: \.clearHold)
+        read("rate_window", Rules.duration(60...86_400), into: \.rate.windowSeconds)
+        read("rate_min_samples", Rules.range(2...LevelWindow.capacity), into: \.rate.minSamples)
+        read("rate_min_coverage", Rules.range(0.0...1.0), into: \.rate.minCoverage)
+        read("rate_warn_cm_per_h", positive, into: \.rate.warnCMPerHour)
+        read("rate_alarm_cm_per_h", positive, into: \.rate.alarmCMPerHour)
+        read("rate_clear_cm_per_h", Rules.range(0.0...1_000_000.0), into: \.rate.clearCMPerHour)
+        read("min_cm", some(Rules.range(-100_000.0...100_000.0)), into: \.plausibility.minCM)
+        read("max_cm", some(Rules.range(-100_000.0...100_000.0)), into: \.plausibility.maxCM)
+        read("max_jump_cm_per_min", positive, into: \.plausibility.maxJumpCMPerMinute)
+        read("max_future", Rules.duration(0...86_400), into: \.plausibility.maxFutureSeconds)
+        read("stale_after", Rules.duration(60...30 * 86_400), into: \.health.staleAfterSeconds)
+        read("fault_gaps", Rules.range(1...100), into: \.health.faultGaps)
+        read("battery_low_mv", some(Rules.millimetres(1...100_000)), into: \.health.batteryLowMillivolts)
+        read("battery_low_pct", some(Rules.millimetres(1...100)), into: \.health.batteryLowPercent)
+        return settings
+    }
+
+    /// Limits that only make sense together, checked once defaults and the gauge's own keys are merged.
+    private func checkDetectors(_ gauge: GaugeSettings, in r: TableReader) {
+        let rate = gauge.rate
+        if rate.alarmCMPerHour <= rate.warnCMPerHour {
+            r.report("rate_alarm_cm_per_h", "must be above rate_warn_cm_per_h (\(rate.warnCMPerHour.plain))")
+        }
+        if rate.clearCMPerHour >= rate.warnCMPerHour {
+            r.report("rate_clear_cm_per_h", "must be below rate_warn_cm_per_h (\(rate.warnCMPerHour.plain))")
+        }
+        if let min = gauge.plausibility.minCM, let max = gauge.plausibility.maxCM, min >= max {
+            r.report("max_cm", "must be above min_cm (\(min.plain))")
+        }
     }
 
     private func readStages(_ r: inout TableReader) -> [Stage]? {
@@ -258,8 +300,8 @@ private struct ConfigSchema {
             geometry: geometry,
             stages: stages
         )
-        if let hold = template.enterHold { gauge.enterHold = hold }
-        if let hold = template.clearHold { gauge.clearHold = hold }
+        for setting in template.detectorKeys { setting(&gauge) }
+        checkDetectors(gauge, in: r)
         return gauge
     }
 
@@ -305,14 +347,17 @@ private struct ConfigSchema {
     }
 }
 
+/// Sets one detector key on a gauge's settings.
+private typealias Setting = (inout GaugeSettings) -> Void
+
 /// The gauge keys `[gauge_defaults]` may set, read the same way there and in each `[[gauge]]`.
 private struct GaugeTemplate {
     var codec: Codec?
     /// Located, because the codec decides whether a device is allowed, and it may be set elsewhere.
     var device: Located<DeviceModel>?
     var stages: [Stage]?
-    var enterHold: Int?
-    var clearHold: Int?
+    /// Detector keys, in the order read.
+    var detectorKeys: [Setting]
 
     /// A gauge's own keys, and `defaults` for those it leaves out.
     func filling(from defaults: GaugeTemplate) -> GaugeTemplate {
@@ -320,8 +365,8 @@ private struct GaugeTemplate {
             codec: codec ?? defaults.codec,
             device: device ?? defaults.device,
             stages: stages ?? defaults.stages,
-            enterHold: enterHold ?? defaults.enterHold,
-            clearHold: clearHold ?? defaults.clearHold
+            // The gauge's own settings apply last, so they win.
+            detectorKeys: defaults.detectorKeys + detectorKeys
         )
     }
 }
@@ -419,6 +464,19 @@ private enum Rules {
             throw Invalid("must be letters, digits, \"_\" and \"-\" only")
         }
         return group
+    }
+
+    static func duration(_ bounds: ClosedRange<Int64>) -> Rule<String, Int64> {
+        { (text: String) throws(Invalid) -> Int64 in
+            guard let seconds = DurationText.seconds(text) else {
+                throw Invalid("must be a duration like \"90s\", \"15m\", \"2h\" or \"1h30m\"")
+            }
+            guard bounds.contains(seconds) else {
+                throw Invalid(
+                    "must be between \(DurationText.format(bounds.lowerBound)) and \(DurationText.format(bounds.upperBound))")
+            }
+            return seconds
+        }
     }
 
     static func qos(_ level: Int) throws(Invalid) -> Int {
