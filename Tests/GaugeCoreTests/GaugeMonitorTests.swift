@@ -219,6 +219,26 @@ struct MonitorRun {
         #expect(level[0].stage == 3)
     }
 
+    @Test func aSpikeFollowedBySilenceIsStillASpike() {
+        var run = MonitorRun()
+        run.feed([100, 100, 400])
+        // Three hours later the river is where it was: the 400 was never real, however long the wait.
+        let outcome = run.feed(102, atMinute: 30 + 180)
+        #expect(outcome.settledJump?.confirmed == false)
+        #expect(!run.summary.contains { $0.hasPrefix("level") })
+    }
+
+    @Test func silenceEndsWhenAJumpIsConfirmedNotBeforeItWasRaised() {
+        var run = MonitorRun()
+        run.feed(100, atMinute: 0)
+        run.feed(300, atMinute: 15)
+        run.checkSilence(atMinute: 45)
+        run.feed(305, atMinute: 60)
+        #expect(
+            run.summary == ["stale raised minor", "stale cleared minor", "level raised severe", "rate raised severe"])
+        #expect(run.events.map(\.observedAt) == [at(45), at(60), at(15), at(60)])
+    }
+
     @Test func levelsOutsideTheConfiguredRangeAreKeptOutOfTheDetectors() {
         var gauge = testGauge
         gauge.plausibility.minCM = 0

@@ -137,10 +137,12 @@ public struct GaugeMonitor: Sendable {
 
         let point = LevelPoint(time: time, cm: levelCM)
         var outcome = SampleOutcome()
-        if let pending = memory.pendingJump {
+        if let pending = memory.pendingJump, let last = memory.lastValid {
             memory.pendingJump = nil
-            let confirmed = isSteady(from: pending, to: point)
-            if confirmed { accept(pending, into: &events) }
+            // The next sample sides with the jump or with the level before it; how long it took to come does not
+            // matter, so a spike followed by a silence is still a spike.
+            let confirmed = abs(point.cm - pending.cm) < abs(point.cm - last.cm)
+            if confirmed { accept(pending, learnedAt: time, into: &events) }
             outcome.settledJump = (pending.time, confirmed)
         }
         if let last = memory.lastValid, !isSteady(from: last, to: point) {
@@ -148,7 +150,7 @@ public struct GaugeMonitor: Sendable {
             outcome.verdict = .unconfirmedJump
             return outcome
         }
-        accept(point, into: &events)
+        accept(point, learnedAt: time, into: &events)
         return outcome
     }
 
@@ -159,13 +161,16 @@ public struct GaugeMonitor: Sendable {
     }
 
     /// A valid level: it ends silence and gaps, and moves the stages and the rate.
-    private mutating func accept(_ point: LevelPoint, into events: inout [AlertTransition]) {
+    ///
+    /// - Parameter learnedAt: when the level became valid: later than its own time for a confirmed jump. Silence
+    ///   ends then, since a stale alert raised meanwhile must not clear before it was raised.
+    private mutating func accept(_ point: LevelPoint, learnedAt: Timestamp, into events: inout [AlertTransition]) {
         memory.lastValid = point
         memory.gapRun = 0
         markAlerts(point)
         window.append(point)
         rateCMPerHour = window.slope(gauge.rate)
-        if let cleared = stale.move(to: 0, severity: .minor, at: point.time, lastValid: point) {
+        if let cleared = stale.move(to: 0, severity: .minor, at: learnedAt, lastValid: point) {
             emit(cleared, threshold: .silenceSeconds(gauge.health.staleAfterSeconds), into: &events)
         }
         if let change = stages.observe(point.cm), let moved = level.move(
