@@ -10,7 +10,8 @@ extension Config.MQTT {
     func clientOptions() throws(DaemonError) -> MQTTClient.Options {
         MQTTClient.Options(
             host: host, port: port, clientID: clientID, username: username, password: try password(),
-            keepaliveSeconds: keepaliveSeconds, useMQTT5: protocolVersion == .v5)
+            keepaliveSeconds: keepaliveSeconds, useMQTT5: protocolVersion == .v5,
+            sessionExpirySeconds: UInt32(sessionExpirySeconds))
     }
 
     private func password() throws(DaemonError) -> String? {

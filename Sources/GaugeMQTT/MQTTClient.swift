@@ -23,12 +23,16 @@ public final class MQTTClient: @unchecked Sendable {
         public var password: String?
         public var keepaliveSeconds: Int
         public var useMQTT5: Bool
+        /// MQTT v5: how long the broker keeps the session after a disconnect. libmosquitto sends none by itself,
+        /// and without one a v5 session, with the uplinks queued for it, ends with the connection.
+        public var sessionExpirySeconds: UInt32
         /// A retained message the broker publishes when the connection dies.
         public var will: (topic: String, payload: String)?
 
         public init(
             host: String, port: Int, clientID: String, username: String? = nil, password: String? = nil,
-            keepaliveSeconds: Int = 60, useMQTT5: Bool = true, will: (topic: String, payload: String)? = nil
+            keepaliveSeconds: Int = 60, useMQTT5: Bool = true, sessionExpirySeconds: UInt32 = 86_400,
+            will: (topic: String, payload: String)? = nil
         ) {
             self.host = host
             self.port = port
@@ -37,6 +41,7 @@ public final class MQTTClient: @unchecked Sendable {
             self.password = password
             self.keepaliveSeconds = keepaliveSeconds
             self.useMQTT5 = useMQTT5
+            self.sessionExpirySeconds = sessionExpirySeconds
             self.will = will
         }
     }
@@ -128,8 +133,18 @@ public final class MQTTClient: @unchecked Sendable {
     /// Connects and starts the network thread, which reconnects with backoff for as long as the
     /// client runs: a broker that is down at start is waited for, not fatal.
     public func start() throws(MQTTError) {
-        let connect = mosquitto_connect_async(
-            handle, options.host, Int32(options.port), Int32(options.keepaliveSeconds))
+        // There is no asynchronous connect that takes v5 properties; the blocking one only waits for TCP, and the
+        // library keeps the properties for every reconnect.
+        var properties: OpaquePointer?
+        if options.useMQTT5 {
+            try MQTTError.check(
+                mosquitto_property_add_int32(
+                    &properties, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue), options.sessionExpirySeconds),
+                "setting the session expiry")
+        }
+        defer { mosquitto_property_free_all(&properties) }
+        let connect = mosquitto_connect_bind_v5(
+            handle, options.host, Int32(options.port), Int32(options.keepaliveSeconds), nil, properties)
         if connect != MOSQ_ERR_SUCCESS.rawValue {
             logger.warning(
                 "cannot reach MQTT broker \(options.host):\(options.port) yet: \(String(cString: mosquitto_strerror(connect)))"

@@ -59,6 +59,9 @@ extension Config {
         public var keepaliveSeconds: Int
         /// MQTT v5 unless the broker only speaks 3.1.1.
         public var protocolVersion: ProtocolVersion
+        /// MQTT v5: how long the broker keeps the session, and queues uplinks for it, while floodgauge is away.
+        /// MQTT 3.1.1 sessions last until the broker's own `persistent_client_expiration`.
+        public var sessionExpirySeconds: Int64
         /// Topics are `{prefix}/alerts/{gauge}`, `{prefix}/gauges/{gauge}/state` and `{prefix}/status`;
         /// never empty, without wildcards or a trailing `/`.
         public var prefix: String
@@ -72,6 +75,7 @@ extension Config {
             passwordFile: String? = nil,
             keepaliveSeconds: Int = 60,
             protocolVersion: ProtocolVersion = .v5,
+            sessionExpirySeconds: Int64 = 86_400,
             prefix: String = "floodgauge"
         ) {
             self.host = host
@@ -81,6 +85,7 @@ extension Config {
             self.passwordFile = passwordFile
             self.keepaliveSeconds = keepaliveSeconds
             self.protocolVersion = protocolVersion
+            self.sessionExpirySeconds = sessionExpirySeconds
             self.prefix = prefix
         }
     }

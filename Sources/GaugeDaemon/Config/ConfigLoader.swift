@@ -130,6 +130,7 @@ private struct ConfigSchema {
         )
         r.update(&mqtt.keepaliveSeconds, "keepalive_s", Rules.range(5...3600))
         r.update(&mqtt.protocolVersion, "protocol")
+        r.update(&mqtt.sessionExpirySeconds, "session_expiry", Rules.duration(60...30 * 86_400))
         r.update(&mqtt.prefix, "prefix", Rules.topicPrefix)
         return mqtt
     }
