@@ -131,6 +131,7 @@ struct ConfigTests {
                 password_file = "/run/credentials/floodgauge.service/mqtt-password"
                 keepalive_s = 30
                 protocol = "v3.1.1"
+                session_expiry = "2h"
                 prefix = "kreis/pegel"
 
                 [[source]]
@@ -154,6 +155,20 @@ struct ConfigTests {
                 stages = [{ name = "Meldestufe 1", enter_cm = 250.5, clear_cm = 240 }]
                 enter_hold = 2
                 clear_hold = 3
+                rate_window = "30m"
+                rate_min_samples = 4
+                rate_min_coverage = 0.75
+                rate_warn_cm_per_h = 15
+                rate_alarm_cm_per_h = 40.5
+                rate_clear_cm_per_h = 5
+                min_cm = -20
+                max_cm = 650
+                max_jump_cm_per_min = 4
+                max_future = "5m"
+                stale_after = "1h30m"
+                fault_gaps = 4
+                battery_low_mv = 3250
+                battery_low_pct = 15
                 """,
             file: Self.file
         )
@@ -167,6 +182,7 @@ struct ConfigTests {
                     passwordFile: "/run/credentials/floodgauge.service/mqtt-password",
                     keepaliveSeconds: 30,
                     protocolVersion: .v311,
+                    sessionExpirySeconds: 7200,
                     prefix: "kreis/pegel"
                 )
         )
@@ -194,7 +210,14 @@ struct ConfigTests {
                     geometry: .distance(toDatumMM: 7200),
                     stages: [Stage(name: "Meldestufe 1", enterCM: 250.5, clearCM: 240)],
                     enterHold: 2,
-                    clearHold: 3
+                    clearHold: 3,
+                    rate: RateSettings(
+                        windowSeconds: 1800, minSamples: 4, minCoverage: 0.75, warnCMPerHour: 15, alarmCMPerHour: 40.5,
+                        clearCMPerHour: 5),
+                    plausibility: PlausibilitySettings(
+                        minCM: -20, maxCM: 650, maxJumpCMPerMinute: 4, maxFutureSeconds: 300),
+                    health: HealthSettings(
+                        staleAfterSeconds: 5400, faultGaps: 4, batteryLowMillivolts: 3250, batteryLowPercent: 15)
                 )
             ]
         )
@@ -212,6 +235,8 @@ struct ConfigTests {
                 codec = "mpsc-v1"
                 enter_hold = 3
                 clear_hold = 2
+                stale_after = "2h"
+                rate_warn_cm_per_h = 30
                 stages = [{ name = "Meldestufe 1", enter_cm = 150, clear_cm = 140 }]
 
                 [[gauge]]
@@ -226,6 +251,7 @@ struct ConfigTests {
                 dev_eui = "70B3D57ED0064A03"
                 distance_to_datum_mm = 6000
                 clear_hold = 5
+                stale_after = "30m"
                 stages = []
                 """,
             file: Self.file
@@ -235,6 +261,39 @@ struct ConfigTests {
         #expect(config.gauges.map(\.enterHold) == [3, 3])
         #expect(config.gauges.map(\.clearHold) == [2, 5])
         #expect(config.gauges.map(\.codec) == [.mpscV1, .mpscV1])
+        #expect(config.gauges.map(\.health.staleAfterSeconds) == [7200, 1800])
+        #expect(config.gauges.map(\.rate.warnCMPerHour) == [30, 30])
+    }
+
+    @Test("detector limits that contradict each other are problems, wherever each half was set")
+    func detectorProblems() {
+        let text = """
+            [gauge_defaults]
+            rate_warn_cm_per_h = 30
+            stale_after = "soon"
+
+            [[gauge]]
+            id = "kyll-kordel"
+            name = "Kyll bei Kordel"
+            dev_eui = "70B3D57ED0064A01"
+            distance_to_datum_mm = 7200
+            stages = []
+            rate_alarm_cm_per_h = 25
+            rate_clear_cm_per_h = 30
+            min_cm = 100
+            max_cm = 50
+            max_future = "2d"
+            rate_min_samples = 64
+            """
+        #expect(
+            problems(Self.minimalSource + text) == [
+                "\(Self.file):6: gauge_defaults.stale_after: must be a duration like \"90s\", \"15m\", \"2h\" or \"1h30m\"",
+                "\(Self.file):14: gauge[0].rate_alarm_cm_per_h: must be above rate_warn_cm_per_h (30)",
+                "\(Self.file):15: gauge[0].rate_clear_cm_per_h: must be below rate_warn_cm_per_h (30)",
+                "\(Self.file):17: gauge[0].max_cm: must be above min_cm (100)",
+                "\(Self.file):18: gauge[0].max_future: must be between 0s and 1d",
+                "\(Self.file):19: gauge[0].rate_min_samples: must be between 2 and 32",
+            ])
     }
 
     @Test("stages may also be written as [[gauge.stages]] blocks; their problems point into the block")
