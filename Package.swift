@@ -44,7 +44,7 @@ let package = Package(
         ),
         .target(
             name: "GaugeMQTT",
-            dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CMosquitto", "GaugeCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: settings
         ),
         .target(

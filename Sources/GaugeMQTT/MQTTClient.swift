@@ -1,4 +1,5 @@
 import CMosquitto
+import GaugeCore
 public import Logging
 import Synchronization
 
@@ -64,7 +65,7 @@ public final class MQTTClient: @unchecked Sendable {
     private let logger: Logger
     private var subscriptions: [(filter: String, qos: Int32)] = []
     /// The filters as topics are matched against them: without a `$share/GROUP/` prefix.
-    private var matchFilters: [ContiguousArray<CChar>] = []
+    private var matchFilters: [TopicFilter] = []
     private let state = Mutex(LinkState())
     private var thread: pthread_t?
 
@@ -112,20 +113,12 @@ public final class MQTTClient: @unchecked Sendable {
     /// subscription (`$share/GROUP/FILTER`), so several floodgauge instances split the load.
     public func subscribe(_ filter: String, qos: Int32, sharedGroup: String? = nil) {
         subscriptions.append((sharedGroup.map { "$share/\($0)/\(filter)" } ?? filter, qos))
-        matchFilters.append(filter.utf8CString)
+        matchFilters.append(TopicFilter(filter))
     }
 
     /// Which subscription a topic arrived on, by MQTT's matching rules.
     private func subscriptionIndex(of topic: UnsafeRawBufferPointer) -> Int {
-        let base = topic.baseAddress?.assumingMemoryBound(to: CChar.self)
-        for index in matchFilters.indices {
-            var matches = false
-            let rc = matchFilters[index].withUnsafeBufferPointer { filter in
-                mosquitto_topic_matches_sub2(filter.baseAddress, filter.count - 1, base, topic.count, &matches)
-            }
-            if rc == MOSQ_ERR_SUCCESS.rawValue && matches { return index }
-        }
-        return matchFilters.count
+        matchFilters.firstIndex { $0.matches(topic) } ?? matchFilters.count
     }
 
     public var isConnected: Bool { state.withLock { $0.connected } }
