@@ -75,7 +75,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "GaugeCoreTests", dependencies: ["GaugeCore"], swiftSettings: settings),
         .testTarget(name: "GaugeStoreTests", dependencies: ["GaugeStore", "GaugeCore"], swiftSettings: settings),
-        .testTarget(name: "GaugeDaemonTests", dependencies: ["GaugeDaemon", "GaugeCore"], swiftSettings: settings),
+        .testTarget(name: "GaugeDaemonTests", dependencies: ["GaugeDaemon", "GaugeCore", "GaugeStore"], swiftSettings: settings),
         .testTarget(name: "EndToEndTests", dependencies: ["floodgauge"], swiftSettings: settings),
     ]
 )

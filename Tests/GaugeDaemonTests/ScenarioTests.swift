@@ -56,6 +56,13 @@ struct ScenarioTests {
 
         let lines = try String(contentsOf: folder.appendingPathComponent("capture.jsonl"), encoding: .utf8)
             .split(separator: "\n")
+        // One message per hydrograph line: a cheap guard against a capture not remade after an edit.
+        let hydrograph = try String(contentsOf: folder.appendingPathComponent("hydrograph.txt"), encoding: .utf8)
+        let frames = hydrograph.split(separator: "\n").filter { line in
+            let words = line.prefix { $0 != "#" }.split(separator: " ")
+            return !words.isEmpty && words[0] != "start"
+        }
+        #expect(lines.count - 1 == frames.count, "capture.jsonl is stale: run scripts/make-scenarios.py")
         let header = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
         let start = try #require((header["created"] as? String).flatMap(Timestamp.parseRFC3339))
 

@@ -28,6 +28,9 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 10_000
     )
 
+
+    detectorBenchmarks()
+
     // MARK: - Codecs: one realistic frame each
 
     for frame in Frames.all {

@@ -26,23 +26,23 @@ public struct AlertText: Sendable {
         case (.level, .raised):
             let stage = name(of: t.stage, gauge: gauge)
             return de
-                ? "\(stage) erreicht, Pegel \(level) (Schwelle \(threshold))"
-                : "\(stage) reached, level \(level) (threshold \(threshold))"
+                ? "\(stage) erreicht, Pegel \(level) (Schwelle \(threshold))\(trend(t))"
+                : "\(stage) reached, level \(level) (threshold \(threshold))\(trend(t))"
         case (.level, .escalated):
             let stage = name(of: t.stage, gauge: gauge)
             return de
-                ? "steigt auf \(stage), Pegel \(level) (Schwelle \(threshold))"
-                : "rising to \(stage), level \(level) (threshold \(threshold))"
+                ? "steigt auf \(stage), Pegel \(level) (Schwelle \(threshold))\(trend(t))"
+                : "rising to \(stage), level \(level) (threshold \(threshold))\(trend(t))"
         case (.level, .deescalated):
             let stage = name(of: t.stage, gauge: gauge)
             return de
-                ? "sinkt auf \(stage), Pegel \(level) (unter \(threshold))"
-                : "falling to \(stage), level \(level) (below \(threshold))"
+                ? "sinkt auf \(stage), Pegel \(level) (unter \(threshold))\(trend(t))"
+                : "falling to \(stage), level \(level) (below \(threshold))\(trend(t))"
         case (.level, .cleared):
             let stage = name(of: t.previousStage, gauge: gauge)
             return de
-                ? "Entwarnung, \(stage) aufgehoben, Pegel \(level) (unter \(threshold))"
-                : "all clear, \(stage) lifted, level \(level) (below \(threshold))"
+                ? "Entwarnung, \(stage) aufgehoben, Pegel \(level) (unter \(threshold))\(trend(t))"
+                : "all clear, \(stage) lifted, level \(level) (below \(threshold))\(trend(t))"
 
         case (.rate, .raised), (.rate, .escalated):
             let rate = t.rateCMPerHour.map(Self.rate) ?? "?"
@@ -86,6 +86,14 @@ public struct AlertText: Sendable {
                 ? "Batterie schwach, \(battery(t)) (Schwelle \(threshold))"
                 : "battery low, \(battery(t)) (threshold \(threshold))"
         }
+    }
+
+    /// Where the river is heading, when the rate window allows saying so: a commander's next question.
+    private func trend(_ t: AlertTransition) -> String {
+        guard let rate = t.rateCMPerHour else { return "" }
+        if abs(rate) < 1 { return de ? ", gleichbleibend" : ", steady" }
+        let speed = Self.rate(abs(rate))
+        return rate > 0 ? (de ? ", steigt \(speed)" : ", rising \(speed)") : (de ? ", fällt \(speed)" : ", falling \(speed)")
     }
 
     private func lastSeen(_ t: AlertTransition) -> String {
