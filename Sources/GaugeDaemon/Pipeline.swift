@@ -144,6 +144,7 @@ public final class Pipeline {
             }
         }
         monitors[gaugeIndex].observeDevice(reading, at: receivedAt, into: &transitions)
+        markChanged(gaugeIndex)
         try recordTransitions(of: gaugeIndex, now: now)
     }
 
@@ -181,9 +182,8 @@ public final class Pipeline {
         changedMonitors.append(index)
     }
 
-    /// Stores what the monitor at `index` just emitted, and notes that its memory changed.
+    /// Stores what the monitor at `index` just emitted.
     private func recordTransitions(of index: Int, now: Timestamp) throws(SQLiteError) {
-        markChanged(index)
         if let deadline = monitors[index].silenceDeadline, deadline < nextSilenceCheck { nextSilenceCheck = deadline }
         for transition in transitions {
             try record(transition, gauge: monitors[index].gauge, now: now)
