@@ -19,7 +19,7 @@ struct AlertTrack: Sendable {
     /// Moves the alert to `stage` (0 clears it) at data time `time`. Returns the transition, or `nil` when the
     /// alert is already there.
     ///
-    /// - Parameter lastValid: the gauge's latest valid level, which the alert keeps showing.
+    /// - Parameter lastValid: the gauge's latest valid level when the alert is raised.
     mutating func move(to stage: Int, severity: Severity, at time: Timestamp, lastValid: LevelPoint?)
         -> AlertTransition?
     {
@@ -42,11 +42,5 @@ struct AlertTrack: Sendable {
         return AlertTransition(
             alert: current, transition: transition, severity: current.severity, stage: staged ? stage : nil,
             previousStage: staged ? from : nil, observedAt: time)
-    }
-
-    /// Marks the open alert with the gauge's latest valid level, so a silent gauge's alerts keep showing it.
-    mutating func mark(_ point: LevelPoint) {
-        alert?.lastLevelCM = point.cm
-        alert?.lastObservedAt = point.time
     }
 }

@@ -88,7 +88,6 @@ public struct GaugeMonitor: Sendable {
             stages: gauge.rate.stages, enterHold: 1, clearHold: 1, activeStage: rate.stage, holds: memory.rateHolds)
         for point in recentLevels { window.append(point) }
         rateCMPerHour = window.slope(gauge.rate)
-        if let lastValid = memory.lastValid { markAlerts(lastValid) }
     }
 
     /// What to store so a restart continues from here.
@@ -101,17 +100,26 @@ public struct GaugeMonitor: Sendable {
 
     /// The open alerts, level first.
     public var activeAlerts: [ActiveAlert] {
-        [level.alert, rate.alert, stale.alert, fault.alert, battery.alert].compactMap { $0 }
+        AlertKind.allCases.compactMap(activeAlert)
     }
 
+    /// The open alert of `kind`, marked with the gauge's latest valid level: a silent gauge's alerts keep
+    /// showing it.
     public func activeAlert(_ kind: AlertKind) -> ActiveAlert? {
-        switch kind {
-        case .level: level.alert
-        case .rate: rate.alert
-        case .stale: stale.alert
-        case .fault: fault.alert
-        case .battery: battery.alert
+        let track =
+            switch kind {
+            case .level: level
+            case .rate: rate
+            case .stale: stale
+            case .fault: fault
+            case .battery: battery
+            }
+        guard var alert = track.alert else { return nil }
+        if let lastValid = memory.lastValid {
+            alert.lastLevelCM = lastValid.cm
+            alert.lastObservedAt = lastValid.time
         }
+        return alert
     }
 
     // MARK: Samples
@@ -167,10 +175,10 @@ public struct GaugeMonitor: Sendable {
     private mutating func accept(_ point: LevelPoint, learnedAt: Timestamp, into events: inout [AlertTransition]) {
         memory.lastValid = point
         memory.gapRun = 0
-        markAlerts(point)
         window.append(point)
         rateCMPerHour = window.slope(gauge.rate)
-        if let cleared = stale.move(to: 0, severity: .minor, at: learnedAt, lastValid: point) {
+        // Tested first: building the empty result of `move` costs more than the whole test, at every sample.
+        if stale.alert != nil, let cleared = stale.move(to: 0, severity: .minor, at: learnedAt, lastValid: point) {
             emit(cleared, threshold: .silenceSeconds(gauge.health.staleAfterSeconds), into: &events)
         }
         if let change = stages.observe(point.cm), let moved = level.move(
@@ -184,14 +192,6 @@ public struct GaugeMonitor: Sendable {
         {
             emit(moved, threshold: .rateCMPerHour(change.threshold), into: &events)
         }
-    }
-
-    private mutating func markAlerts(_ point: LevelPoint) {
-        level.mark(point)
-        rate.mark(point)
-        stale.mark(point)
-        fault.mark(point)
-        battery.mark(point)
     }
 
     // MARK: Device status
@@ -283,6 +283,10 @@ public struct GaugeMonitor: Sendable {
         transition.levelCM = memory.lastValid?.cm
         transition.lastSeenAt = memory.lastValid?.time
         transition.rateCMPerHour = rateCMPerHour
+        if let lastValid = memory.lastValid {
+            transition.alert.lastLevelCM = lastValid.cm
+            transition.alert.lastObservedAt = lastValid.time
+        }
         events.append(transition)
     }
 }

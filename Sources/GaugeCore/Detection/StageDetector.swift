@@ -6,7 +6,9 @@
 /// Leaving it falls back to the highest lower stage whose `clearCM` the level still holds, so a
 /// fast fall can clear several stages at once.
 public struct StageDetector: Sendable {
-    public private(set) var stages: [Stage]
+    /// Each stage's `enterCM` and `clearCM`, without its name: reading a `Stage` would retain the name's storage,
+    /// at every sample of every stage tested.
+    private let thresholds: [(enter: Double, clear: Double)]
     public private(set) var enterHold: Int
     public private(set) var clearHold: Int
     /// 0 when no stage is active.
@@ -27,10 +29,10 @@ public struct StageDetector: Sendable {
 
     public init(stages: [Stage], enterHold: Int, clearHold: Int, activeStage: Int = 0, holds: Holds = Holds()) {
         precondition(enterHold >= 1 && clearHold >= 1, "holds count samples: at least 1")
-        self.stages = stages
+        self.thresholds = stages.map { ($0.enterCM, $0.clearCM) }
         self.enterHold = enterHold
         self.clearHold = clearHold
-        self.activeStage = min(activeStage, stages.count)
+        self.activeStage = min(activeStage, thresholds.count)
         self.holds = holds
     }
 
@@ -44,19 +46,19 @@ public struct StageDetector: Sendable {
 
     /// Feeds one value (a level, or a rate for rate stages), in data-time order. Returns the change it caused.
     public mutating func observe(_ value: Double) -> Change? {
-        let reached = highestStage { value >= $0.enterCM }
+        let reached = highestStage { value >= $0.enter }
         if reached > activeStage {
             holds.below = 0
             holds.above += 1
             guard holds.above >= enterHold else { return nil }
-            return move(to: reached, threshold: stages[reached - 1].enterCM)
+            return move(to: reached, threshold: thresholds[reached - 1].enter)
         }
         holds.above = 0
-        if activeStage > 0, value < stages[activeStage - 1].clearCM {
+        if activeStage > 0, value < thresholds[activeStage - 1].clear {
             holds.below += 1
             guard holds.below >= clearHold else { return nil }
-            let kept = highestStage(below: activeStage) { value >= $0.clearCM }
-            return move(to: kept, threshold: stages[activeStage - 1].clearCM)
+            let kept = highestStage(below: activeStage) { value >= $0.clear }
+            return move(to: kept, threshold: thresholds[activeStage - 1].clear)
         }
         holds.below = 0
         return nil
@@ -71,9 +73,9 @@ public struct StageDetector: Sendable {
     }
 
     /// The highest stage number (1-based) below `limit` whose stage satisfies `test`, or 0.
-    private func highestStage(below limit: Int? = nil, where test: (Stage) -> Bool) -> Int {
-        var stage = min(limit.map { $0 - 1 } ?? stages.count, stages.count)
-        while stage > 0 && !test(stages[stage - 1]) { stage -= 1 }
+    private func highestStage(below limit: Int? = nil, where test: ((enter: Double, clear: Double)) -> Bool) -> Int {
+        var stage = min(limit.map { $0 - 1 } ?? thresholds.count, thresholds.count)
+        while stage > 0 && !test(thresholds[stage - 1]) { stage -= 1 }
         return stage
     }
 }
