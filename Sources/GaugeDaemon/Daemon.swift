@@ -38,6 +38,7 @@ public final class Daemon: @unchecked Sendable {
         let store: Store
         do {
             store = try Store(path: config.storage.database)
+            try store.saveGauges(config.gauges, at: .now())
         } catch {
             throw DaemonError("cannot open database: \(error)")
         }

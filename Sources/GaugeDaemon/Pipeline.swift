@@ -170,7 +170,9 @@ public final class Pipeline {
     /// Stores the memory of every monitor that changed, in the transaction of the batch that changed it.
     public func saveMemories() throws(SQLiteError) {
         for index in changedMonitors {
-            try store.saveMemory(monitors[index].savedMemory, gaugeID: monitors[index].gauge.id)
+            try store.saveMemory(
+                monitors[index].savedMemory, rateCMPerHour: monitors[index].rateCMPerHour,
+                gaugeID: monitors[index].gauge.id)
             isChanged[index] = false
         }
         changedMonitors.removeAll(keepingCapacity: true)

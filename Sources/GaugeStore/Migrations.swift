@@ -82,6 +82,26 @@ enum Migrations {
             newest_reading_at INTEGER
         ) WITHOUT ROWID;
         """,
+        // 3: the gauges as configured, so the query commands and integrators need no config file; the rate of
+        // rise beside the detectors' memory.
+        """
+        CREATE TABLE gauges (
+            id                   TEXT    PRIMARY KEY,
+            name                 TEXT    NOT NULL,
+            river                TEXT,
+            lat                  REAL,
+            lon                  REAL,
+            dev_eui              TEXT    NOT NULL,    -- 16 uppercase hex digits
+            codec                TEXT    NOT NULL,
+            device               TEXT,
+            distance_to_datum_mm INTEGER,
+            probe_datum_mm       INTEGER,
+            stages               TEXT    NOT NULL,    -- JSON: [{"name":…,"enter_cm":…,"clear_cm":…}, …]
+            stale_after_s        INTEGER NOT NULL,
+            configured_at        INTEGER NOT NULL     -- unix ms of the run that wrote this row
+        ) WITHOUT ROWID;
+        ALTER TABLE gauge_state ADD COLUMN rate_cm_per_h REAL;  -- after the newest valid level, when known
+        """,
     ]
 
     /// Brings the database up to the newest schema, each step in its own transaction.

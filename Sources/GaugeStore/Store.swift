@@ -38,8 +38,8 @@ public final class Store {
             INSERT OR REPLACE INTO gauge_state
                 (gauge_id, newest_sample_at, last_valid_at, last_valid_cm, pending_jump_at, pending_jump_cm,
                  level_hold_above, level_hold_below, rate_hold_above, rate_hold_below, gap_run, watched_since,
-                 newest_reading_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 newest_reading_at, rate_cm_per_h)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertRejectStatement = try connection.prepare(
             "INSERT INTO rejects (received_at, topic, reason, message) VALUES (?, ?, ?, ?)")
@@ -134,7 +134,8 @@ public final class Store {
 
     // MARK: Detector memory
 
-    public func saveMemory(_ memory: GaugeMemory, gaugeID: String) throws(SQLiteError) {
+    /// Stores a gauge's detector memory, and its rate of rise for the query commands.
+    public func saveMemory(_ memory: GaugeMemory, rateCMPerHour: Double?, gaugeID: String) throws(SQLiteError) {
         func ms(_ time: Timestamp?) -> Statement.Value { time.map { .integer($0.unixMilliseconds) } ?? .null }
         try saveMemoryStatement.run(
             .text(gaugeID), ms(memory.newestSampleAt), ms(memory.lastValid?.time),
@@ -142,7 +143,43 @@ public final class Store {
             memory.pendingJump.map { .real($0.cm) } ?? .null,
             .integer(Int64(memory.levelHolds.above)), .integer(Int64(memory.levelHolds.below)),
             .integer(Int64(memory.rateHolds.above)), .integer(Int64(memory.rateHolds.below)),
-            .integer(Int64(memory.gapRun)), ms(memory.watchedSince), ms(memory.newestReadingAt))
+            .integer(Int64(memory.gapRun)), ms(memory.watchedSince), ms(memory.newestReadingAt),
+            rateCMPerHour.map { .real($0) } ?? .null)
+    }
+
+    /// Records the gauges as configured, replacing what an earlier run wrote; gauges no longer configured stay, as
+    /// their samples and alerts do.
+    public func saveGauges(_ gauges: [GaugeSettings], at time: Timestamp) throws(SQLiteError) {
+        let statement = try connection.prepare(
+            """
+            INSERT OR REPLACE INTO gauges (id, name, river, lat, lon, dev_eui, codec, device, distance_to_datum_mm,
+                                           probe_datum_mm, stages, stale_after_s, configured_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try transaction { () throws(SQLiteError) in
+            for gauge in gauges {
+                var distance: Statement.Value = .null
+                var probe: Statement.Value = .null
+                switch gauge.geometry {
+                case .distance(let mm): distance = .integer(Int64(mm))
+                case .probe(let mm): probe = .integer(Int64(mm))
+                }
+                let stages = gauge.stages.map { stage in
+                    var object = JSONWriter()
+                    object.field("name", stage.name)
+                    object.field("enter_cm", stage.enterCM)
+                    object.field("clear_cm", stage.clearCM)
+                    return object.finished()
+                }
+                try statement.run(
+                    .text(gauge.id), .text(gauge.name), gauge.river.map { .text($0) } ?? .null,
+                    gauge.latitude.map { .real($0) } ?? .null, gauge.longitude.map { .real($0) } ?? .null,
+                    .text(Hex.format(gauge.devEUI)), .text(gauge.codec.rawValue),
+                    gauge.device.map { .text($0.rawValue) } ?? .null, distance, probe,
+                    .text("[" + stages.joined(separator: ",") + "]"), .integer(gauge.health.staleAfterSeconds),
+                    .integer(time.unixMilliseconds))
+            }
+        }
     }
 
     /// Every gauge's detector memory as last committed, by gauge id.

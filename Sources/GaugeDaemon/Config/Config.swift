@@ -116,10 +116,20 @@ extension Config {
     public struct Storage: Sendable, Equatable {
         /// The SQLite database file.
         public var database: String
+        /// The ingest ring: a memory-mapped file that holds what the broker delivered until SQLite has it.
+        public var ring: String
+        /// Raw uplinks (frame bytes and metadata) older than this are pruned; samples and alerts are kept.
+        /// `nil` keeps them forever.
+        public var retainUplinksSeconds: Int64?
 
         /// The default is that of an empty `[storage]` section.
-        public init(database: String = "/var/lib/floodgauge/floodgauge.db") {
+        public init(
+            database: String = "/var/lib/floodgauge/floodgauge.db", ring: String = "/var/lib/floodgauge/floodgauge.ring",
+            retainUplinksSeconds: Int64? = 365 * 86_400
+        ) {
             self.database = database
+            self.ring = ring
+            self.retainUplinksSeconds = retainUplinksSeconds
         }
     }
 

@@ -149,6 +149,11 @@ private struct ConfigSchema {
     private func readStorage(_ r: inout TableReader) -> Config.Storage {
         var storage = Config.Storage()
         r.update(&storage.database, "database", absolutePath)
+        // The ring belongs beside the database unless the file says otherwise.
+        storage.ring = URL(fileURLWithPath: storage.database).deletingLastPathComponent()
+            .appendingPathComponent("floodgauge.ring").path
+        r.update(&storage.ring, "ring", absolutePath)
+        r.update(&storage.retainUplinksSeconds, "retain_uplinks", Rules.retention)
         return storage
     }
 
@@ -478,6 +483,15 @@ private enum Rules {
             }
             return seconds
         }
+    }
+
+    /// A duration of at least a day, or "forever".
+    static func retention(_ text: String) throws(Invalid) -> Int64? {
+        if text == "forever" { return nil }
+        guard let seconds = DurationText.seconds(text), seconds >= 86_400 else {
+            throw Invalid("must be \"forever\" or a duration of at least a day, like \"90d\"")
+        }
+        return seconds
     }
 
     static func qos(_ level: Int) throws(Invalid) -> Int {
