@@ -102,10 +102,20 @@ enum Migrations {
         ) WITHOUT ROWID;
         ALTER TABLE gauge_state ADD COLUMN rate_cm_per_h REAL;  -- after the newest valid level, when known
         """,
+        // 4: ChirpStack's deduplication id, so an uplink it forwards twice is stored once; an index for pruning
+        // old uplinks by age; the battery as last reported, for the state topic.
+        """
+        ALTER TABLE uplinks ADD COLUMN deduplication_id TEXT;
+        CREATE UNIQUE INDEX uplinks_deduplication_id ON uplinks (deduplication_id) WHERE deduplication_id IS NOT NULL;
+        CREATE INDEX uplinks_received_at ON uplinks (received_at);
+        ALTER TABLE gauge_state ADD COLUMN battery_mv INTEGER;
+        ALTER TABLE gauge_state ADD COLUMN battery_pct INTEGER;
+        """,
     ]
 
-    /// Brings the database up to the newest schema, each step in its own transaction.
-    static func migrate(_ connection: Connection) throws(SQLiteError) {
+    /// Brings the database up to `target` (the newest schema unless a test asks for an older one), each step in its
+    /// own transaction.
+    static func migrate(_ connection: Connection, to target: Int = all.count) throws(SQLiteError) {
         var version: Int64 = 0
         try connection.prepare("PRAGMA user_version").query { row in version = row.int(0) }
         guard version <= Int64(all.count) else {
@@ -113,7 +123,7 @@ enum Migrations {
                 code: 0, message: "database schema \(version) is newer than this floodgauge (\(all.count))",
                 context: "migrating")
         }
-        for (index, sql) in all.enumerated().dropFirst(Int(version)) {
+        for (index, sql) in all.enumerated().prefix(target).dropFirst(Int(version)) {
             try connection.transaction { () throws(SQLiteError) in
                 try connection.execute(sql)
                 try connection.execute("PRAGMA user_version = \(index + 1)")

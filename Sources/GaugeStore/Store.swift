@@ -7,6 +7,7 @@ public import GaugeCore
 public final class Store {
     public let connection: Connection
     private let insertUplinkStatement: Statement
+    private let findUplinkStatement: Statement
     private let insertSampleStatement: Statement
     private let insertRejectStatement: Statement
     private let saveAlertStatement: Statement
@@ -23,8 +24,14 @@ public final class Store {
         insertUplinkStatement = try connection.prepare(
             """
             INSERT OR IGNORE INTO uplinks
-                (received_at, topic, dev_eui, gauge_id, f_port, f_cnt, rssi, snr, frame, kind, battery_mv, temperature_c)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                (received_at, topic, dev_eui, gauge_id, f_port, f_cnt, rssi, snr, frame, kind, battery_mv, temperature_c,
+                 deduplication_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        findUplinkStatement = try connection.prepare(
+            """
+            SELECT 1 FROM uplinks
+            WHERE dev_eui = ? AND f_cnt = ? AND received_at BETWEEN ? AND ? AND frame = ? LIMIT 1
             """)
         insertSampleStatement = try connection.prepare(
             """
@@ -38,8 +45,8 @@ public final class Store {
             INSERT OR REPLACE INTO gauge_state
                 (gauge_id, newest_sample_at, last_valid_at, last_valid_cm, pending_jump_at, pending_jump_cm,
                  level_hold_above, level_hold_below, rate_hold_above, rate_hold_below, gap_run, watched_since,
-                 newest_reading_at, rate_cm_per_h)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 newest_reading_at, rate_cm_per_h, battery_mv, battery_pct)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertRejectStatement = try connection.prepare(
             "INSERT INTO rejects (received_at, topic, reason, message) VALUES (?, ?, ?, ?)")
@@ -92,17 +99,33 @@ public final class Store {
         }
     }
 
-    /// Stores an uplink once. Returns its row id, or `nil` when it is a duplicate (the same device,
-    /// frame counter and receive time: a QoS redelivery or a replayed capture).
+    /// Two copies of one frame from one device are one uplink when they arrive this close together: a second
+    /// network server or gateway path, or a redelivery. A frame counter that starts again after a rejoin repeats
+    /// an old counter much later, with other bytes, and is a new uplink.
+    public static let duplicateWindowMilliseconds: Int64 = 120_000
+
+    /// Stores an uplink once. Returns its row id, or `nil` when it is a duplicate: the same device, frame counter
+    /// and receive time (a QoS redelivery, a replayed capture), ChirpStack's same deduplication id, or the same
+    /// device, frame counter and frame bytes within ``duplicateWindowMilliseconds``.
     public func insertUplink(_ row: UplinkRow) throws(SQLiteError) -> Int64? {
+        let receivedAt = row.receivedAt.unixMilliseconds
+        let devEUI = Hex.format(row.devEUI)
+        var isCopy = false
+        try findUplinkStatement.query(
+            .text(devEUI), .integer(Int64(row.uplink.fCnt)),
+            .integer(receivedAt - Self.duplicateWindowMilliseconds), .integer(receivedAt + Self.duplicateWindowMilliseconds),
+            .blob(row.frame)
+        ) { _ in isCopy = true }
+        guard !isCopy else { return nil }
         try insertUplinkStatement.run(
-            .integer(row.receivedAt.unixMilliseconds), .utf8(row.topic), .text(Hex.format(row.devEUI)),
+            .integer(receivedAt), .utf8(row.topic), .text(devEUI),
             row.gaugeID.map { .text($0) } ?? .null, row.uplink.fPort.map { .integer(Int64($0)) } ?? .null,
             .integer(Int64(row.uplink.fCnt)), row.uplink.bestRSSI.map { .real($0) } ?? .null,
             row.uplink.bestSNR.map { .real($0) } ?? .null, .blob(row.frame),
             row.reading.map { .text($0.kind.rawValue) } ?? .null,
             row.reading?.batteryMillivolts.map { .integer(Int64($0)) } ?? .null,
-            row.reading?.temperatureCelsius.map { .real($0) } ?? .null)
+            row.reading?.temperatureCelsius.map { .real($0) } ?? .null,
+            row.uplink.deduplicationID.map { .text($0.description) } ?? .null)
         return connection.changes > 0 ? connection.lastInsertRowID : nil
     }
 
@@ -144,7 +167,8 @@ public final class Store {
             .integer(Int64(memory.levelHolds.above)), .integer(Int64(memory.levelHolds.below)),
             .integer(Int64(memory.rateHolds.above)), .integer(Int64(memory.rateHolds.below)),
             .integer(Int64(memory.gapRun)), ms(memory.watchedSince), ms(memory.newestReadingAt),
-            rateCMPerHour.map { .real($0) } ?? .null)
+            rateCMPerHour.map { .real($0) } ?? .null, memory.batteryMillivolts.map { .integer(Int64($0)) } ?? .null,
+            memory.batteryPercent.map { .integer(Int64($0)) } ?? .null)
     }
 
     /// Records the gauges as configured, replacing what an earlier run wrote; gauges no longer configured stay, as
@@ -192,7 +216,14 @@ public final class Store {
             return LevelPoint(time: at, cm: cm)
         }
         var memories: [String: GaugeMemory] = [:]
-        try connection.prepare("SELECT * FROM gauge_state").query { row in
+        try connection.prepare(
+            """
+            SELECT gauge_id, newest_sample_at, last_valid_at, last_valid_cm, pending_jump_at, pending_jump_cm,
+                   level_hold_above, level_hold_below, rate_hold_above, rate_hold_below, gap_run, watched_since,
+                   newest_reading_at, battery_mv, battery_pct
+            FROM gauge_state
+            """
+        ).query { row in
             var memory = GaugeMemory()
             memory.newestSampleAt = time(row, 1)
             memory.lastValid = point(row, 2)
@@ -202,6 +233,8 @@ public final class Store {
             memory.gapRun = Int(row.int(10))
             memory.watchedSince = time(row, 11)
             memory.newestReadingAt = time(row, 12)
+            memory.batteryMillivolts = row.optionalInt(13).map { Int32(clamping: $0) }
+            memory.batteryPercent = row.optionalInt(14).map { Int32(clamping: $0) }
             memories[row.text(0)] = memory
         }
         return memories

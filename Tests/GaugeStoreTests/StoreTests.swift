@@ -43,6 +43,75 @@ private func uplinkRow(fCnt: UInt32, at time: Timestamp, frame: UnsafeRawBufferP
         _ = try Store(path: db.path)
     }
 
+    /// A database left by every earlier floodgauge, with an uplink, its sample and an open alert written as that
+    /// version's schema allowed, opens as the newest schema with all of it intact.
+    @Test(arguments: 0..<Migrations.all.count)
+    func aDatabaseOfEveryEarlierSchemaIsUpgradedKeepingItsData(version: Int) throws {
+        let db = try TemporaryDatabase()
+        do {
+            let old = try Connection(path: db.path)
+            try Migrations.migrate(old, to: version)
+            if version >= 1 {
+                try old.execute(
+                    """
+                    INSERT INTO uplinks (received_at, topic, dev_eui, gauge_id, f_cnt, frame)
+                        VALUES (1795341600000, 'v3/a/devices/kyll/up', '70B3D57ED0001234', 'kyll-kordel', 7, x'11');
+                    INSERT INTO samples (gauge_id, t, level_mm, raw_mm, uplink_id)
+                        VALUES ('kyll-kordel', 1795341600000, 1600, 4400, 1);
+                    INSERT INTO alerts (alert_id, gauge_id, kind, raised_at, severity, stage, event_count, last_level_cm,
+                                        last_observed_at)
+                        VALUES ('kyll-kordel:level:x', 'kyll-kordel', 'level', 1795341600000, 'minor', 1, 1, 160,
+                                1795341600000);
+                    """)
+            }
+        }
+        let store = try Store(path: db.path)
+        var upgraded: Int64 = -1
+        try store.connection.prepare("PRAGMA user_version").query { upgraded = $0.int(0) }
+        #expect(upgraded == Int64(Store.schemaVersion))
+        var rows: [Int64] = []
+        try store.connection.prepare(
+            "SELECT (SELECT count(*) FROM uplinks), (SELECT count(*) FROM samples WHERE verdict IS NULL)"
+        ).query { rows = [$0.int(0), $0.int(1)] }
+        #expect(rows == (version >= 1 ? [1, 1] : [0, 0]))
+        #expect(try store.activeAlerts().map(\.stage) == (version >= 1 ? [1] : []))
+        // The upgraded database takes what the newest floodgauge writes.
+        let inserted = try [UInt8(0x11)].withUnsafeBytes { frame in
+            try store.insertUplink(uplinkRow(fCnt: 8, at: Timestamp(unixSeconds: 1_795_342_500), frame: frame))
+        }
+        #expect(inserted != nil)
+        try store.saveMemory(GaugeMemory(), rateCMPerHour: 12, gaugeID: gauge.id)
+    }
+
+    @Test func copiesOfOneUplinkAreStoredOnceAndARejoinedDeviceIsNot() throws {
+        let db = try TemporaryDatabase()
+        let store = try Store(path: db.path)
+        let t0 = Timestamp(unixSeconds: 1_795_341_600)
+        let frame: [UInt8] = [0x11, 0x01, 0x00, 0x07]
+        let other: [UInt8] = [0x11, 0x01, 0x00, 0x01]
+        func isNew(fCnt: UInt32, afterSeconds seconds: Int64, _ bytes: [UInt8], dedup: DeduplicationID? = nil) throws
+            -> Bool
+        {
+            try bytes.withUnsafeBytes { buffer in
+                var row = uplinkRow(fCnt: fCnt, at: t0.adding(seconds: seconds), frame: buffer)
+                row.uplink.deduplicationID = dedup
+                return try store.insertUplink(row) != nil
+            }
+        }
+        #expect(try isNew(fCnt: 7, afterSeconds: 0, frame))
+        // The same frame through a second network server path, half a second later: a copy.
+        #expect(try !isNew(fCnt: 7, afterSeconds: 1, frame))
+        // ChirpStack names its merged uplink: the same id again is the same uplink, whatever else differs.
+        let id = DeduplicationID(high: 0x3AC7_E3C4_4401_4B8D, low: 0x9386_A5C9_02F9_202D)
+        #expect(try isNew(fCnt: 8, afterSeconds: 900, frame, dedup: id))
+        #expect(try !isNew(fCnt: 8, afterSeconds: 905, [0x11], dedup: id))
+        // After a rejoin the counter starts again: counter 7 an hour later, with its own bytes, is a new uplink.
+        #expect(try isNew(fCnt: 7, afterSeconds: 3600, other))
+        // Beyond the window even the same bytes are a new reading (a steady river sends the same frame).
+        #expect(try isNew(fCnt: 0, afterSeconds: 7200, frame))
+        #expect(try isNew(fCnt: 0, afterSeconds: 7200 + 900, frame))
+    }
+
     @Test func aDatabaseFromANewerFloodgaugeIsRefusedNotDamaged() throws {
         let db = try TemporaryDatabase()
         let connection = try Connection(path: db.path)

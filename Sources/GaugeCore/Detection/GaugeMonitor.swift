@@ -40,6 +40,9 @@ public struct GaugeMemory: Sendable, Equatable {
     public var watchedSince: Timestamp?
     /// The newest uplink time whose device status (fault, battery) was read.
     public var newestReadingAt: Timestamp?
+    /// The battery as last reported, for the gauge's state.
+    public var batteryMillivolts: Int32?
+    public var batteryPercent: Int32?
 
     public init() {}
 }
@@ -200,6 +203,8 @@ public struct GaugeMonitor: Sendable {
     public mutating func observeDevice(_ reading: Reading, at time: Timestamp, into events: inout [AlertTransition]) {
         guard reading.kind == .measurement, memory.newestReadingAt.map({ time > $0 }) ?? true else { return }
         memory.newestReadingAt = time
+        if let mv = reading.batteryMillivolts { memory.batteryMillivolts = mv }
+        if let percent = reading.batteryPercent { memory.batteryPercent = percent }
         observeFault(reading, at: time, into: &events)
         observeBattery(reading, at: time, into: &events)
     }
