@@ -76,7 +76,8 @@ public final class Daemon: @unchecked Sendable {
         }
 
         let processing = PipelineThread(
-            ring: ring, pipeline: pipeline, store: store, outbox: outbox, alertLog: alertLog, logger: logger)
+            ring: ring, pipeline: pipeline, store: store, outbox: outbox, alertLog: alertLog, logger: logger,
+            retainUplinksSeconds: config.storage.retainUplinksSeconds)
         try processing.start()
         do {
             try client.start()

@@ -57,9 +57,13 @@ final class Outbox: @unchecked Sendable {
             defer { acks.removeAll(keepingCapacity: true) }
             return acks
         }
-        for mid in mids {
-            if let eventID = inFlight.removeValue(forKey: mid) {
-                try store.markPublished(eventID: eventID, at: now)
+        if !mids.isEmpty {
+            try store.transaction { () throws(SQLiteError) in
+                for mid in mids {
+                    if let eventID = inFlight.removeValue(forKey: mid) {
+                        try store.markPublished(eventID: eventID, at: now)
+                    }
+                }
             }
         }
         inFlightCount.store(inFlight.count, ordering: .relaxed)

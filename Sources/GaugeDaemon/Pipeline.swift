@@ -32,6 +32,8 @@ public final class Pipeline {
     }
 
     public private(set) var counters = Counters()
+    /// The counters as of the last commit, restored when a batch rolls back.
+    private var committedCounters = Counters()
     private let formats: [EnvelopeFormat]
     private var monitors: [GaugeMonitor]
     private let gaugeByDevEUI: [UInt64: Int]
@@ -59,9 +61,22 @@ public final class Pipeline {
         self.store = store
         self.text = AlertText(language: language)
         self.replay = replay
+        monitors = try Self.committedMonitors(of: gauges, in: store)
+        isChanged = Array(repeating: false, count: gauges.count)
+        gaugeByDevEUI = Dictionary(gauges.enumerated().map { ($1.devEUI, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    deinit {
+        frame.deallocate()
+    }
+
+    /// The gauges' monitors as the store last committed them: open alerts, detector memory, the rate window.
+    private static func committedMonitors(of gauges: [GaugeSettings], in store: Store) throws(SQLiteError)
+        -> [GaugeMonitor]
+    {
         let open = Dictionary(grouping: try store.activeAlerts(), by: \.gaugeID)
         let memories = try store.memories()
-        monitors = []
+        var monitors: [GaugeMonitor] = []
         for gauge in gauges {
             let memory = memories[gauge.id] ?? GaugeMemory()
             let recent = try memory.lastValid.map { lastValid throws(SQLiteError) in
@@ -72,12 +87,26 @@ public final class Pipeline {
             monitors.append(
                 GaugeMonitor(gauge: gauge, alerts: open[gauge.id] ?? [], memory: memory, recentLevels: recent ?? []))
         }
-        isChanged = Array(repeating: false, count: gauges.count)
-        gaugeByDevEUI = Dictionary(gauges.enumerated().map { ($1.devEUI, $0) }, uniquingKeysWith: { first, _ in first })
+        return monitors
     }
 
-    deinit {
-        frame.deallocate()
+    // MARK: Batches
+
+    /// The batch's transaction committed: what it did is now the state to return to.
+    public func batchCommitted() {
+        committedCounters = counters
+    }
+
+    /// The batch's transaction rolled back (a full disk, an I/O error): forgets everything the batch did, so the
+    /// same messages can be processed again from the ring as if for the first time.
+    public func batchRolledBack() throws(SQLiteError) {
+        counters = committedCounters
+        newEvents.removeAll()
+        transitions.removeAll()
+        for index in changedMonitors { isChanged[index] = false }
+        changedMonitors.removeAll()
+        monitors = try Self.committedMonitors(of: monitors.map(\.gauge), in: store)
+        nextSilenceCheck = Timestamp(unixMilliseconds: .min)
     }
 
     /// Processes one message: `now` is the wall clock (live) or the capture clock (replay).

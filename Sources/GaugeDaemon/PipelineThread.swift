@@ -1,5 +1,6 @@
 import GaugeCore
 import GaugeStore
+import GaugeSystemd
 import Logging
 import Synchronization
 
@@ -9,6 +10,10 @@ import Synchronization
 
 /// The consumer side of the ring: batches of messages, one transaction each; after each commit
 /// the batch's alerts go to the alert log, the logger and the outbox.
+///
+/// When the database cannot take a batch (a full disk, an I/O error) the transaction rolls back, the batch stays
+/// in the ring, and the thread retries with a growing pause until it commits. Meanwhile the ring fills and then
+/// holds back the broker's acknowledgements, so the broker keeps the rest: nothing is lost, nothing is dropped.
 final class PipelineThread: @unchecked Sendable {
     private let ring: SPSCRing
     private let pipeline: Pipeline
@@ -20,12 +25,26 @@ final class PipelineThread: @unchecked Sendable {
     private var thread: pthread_t?
     /// Written by the thread before it ends, read after `join`.
     private var failure: DaemonError?
+    private let notifier = ServiceNotifier()
+    /// Since when, and why, the database has refused batches; `nil` while it takes them.
+    private var storageTrouble: (since: Timestamp, error: String)?
+    /// Uplinks older than this lose their frame bytes; `nil` keeps them.
+    private let retainUplinksSeconds: Int64?
+    /// When retention may run next: it works in small steps, only while no message waits.
+    private var nextPruning = Timestamp(unixMilliseconds: 0)
+
+    /// Small enough that a step takes milliseconds, so a message arriving meanwhile barely waits.
+    static let pruningStep = 500
 
     /// Large batches make SQLite fast. Alerts are not held back by it: a batch ends as soon as
     /// the ring is empty, which at the gauges' rate is after every message.
     static let batchLimit = 4096
 
-    init(ring: SPSCRing, pipeline: Pipeline, store: Store, outbox: Outbox, alertLog: AlertLog, logger: Logger) {
+    init(
+        ring: SPSCRing, pipeline: Pipeline, store: Store, outbox: Outbox, alertLog: AlertLog, logger: Logger,
+        retainUplinksSeconds: Int64?
+    ) {
+        self.retainUplinksSeconds = retainUplinksSeconds
         self.ring = ring
         self.pipeline = pipeline
         self.store = store
@@ -66,22 +85,67 @@ final class PipelineThread: @unchecked Sendable {
     }
 
     private func run() {
-        do {
-            while true {
-                let stopping = stopRequested.load(ordering: .acquiring)
+        var pause: useconds_t = 100_000
+        while true {
+            let stopping = stopRequested.load(ordering: .acquiring)
+            do {
                 let processed = try processBatch()
                 try outbox.settle(store: store, now: .now())
+                if let trouble = storageTrouble {
+                    logger.notice("database takes writes again (refused since \(trouble.since.rfc3339)); resuming")
+                    notifier.status("running")
+                    storageTrouble = nil
+                    pause = 100_000
+                }
                 if processed == 0 {
                     if stopping { return }
-                    usleep(1000)
+                    if try !pruneOldUplinks() { usleep(1000) }
                 }
+            } catch {
+                guard recover(from: error) else { return }
+                if stopping {
+                    logger.warning("stopping while the database refuses writes: the ring file keeps what is not stored")
+                    return
+                }
+                usleep(pause)
+                pause = min(pause * 2, 10_000_000)
             }
+        }
+    }
+
+    /// One step of retention, when one is due. Returns whether it pruned a full step, so more may be waiting.
+    private func pruneOldUplinks() throws(SQLiteError) -> Bool {
+        let now = Timestamp.now()
+        guard let retain = retainUplinksSeconds, now >= nextPruning else { return false }
+        let pruned = try store.transaction { () throws(SQLiteError) in
+            try store.pruneUplinks(receivedBefore: now.adding(seconds: -retain), limit: Self.pruningStep)
+        }
+        // A backlog goes step by step between messages; then once a minute is enough for uplinks aging by the day.
+        let more = pruned == Self.pruningStep
+        nextPruning = now.adding(seconds: more ? 0 : 60)
+        return more
+    }
+
+    /// After a failed transaction: the pipeline forgets the batch, and the operator hears why, once per cause.
+    /// Returns `false` when even the committed state cannot be read back, which only a restart can mend.
+    private func recover(from error: SQLiteError) -> Bool {
+        do {
+            try pipeline.batchRolledBack()
         } catch {
-            failure = DaemonError("database error: \(error)")
+            failure = DaemonError("database error, cannot reload the committed state: \(error)")
             logger.critical("\(failure!)")
             // Wake the main thread's signal wait so the process ends and systemd restarts it.
             kill(getpid(), SIGTERM)
+            return false
         }
+        let reason = "\(error)"
+        if storageTrouble?.error != reason {
+            logger.error(
+                "database refuses writes: \(reason); holding \(ring.usedBytes) bytes of messages in the ring and retrying")
+            storageTrouble = (storageTrouble?.since ?? .now(), reason)
+            notifier.status("database refuses writes (\(reason)); holding messages, retrying")
+        }
+        return true
     }
 
     private func processBatch() throws(SQLiteError) -> Int {
@@ -100,6 +164,7 @@ final class PipelineThread: @unchecked Sendable {
             }
             try pipeline.saveMemories()
         }
+        pipeline.batchCommitted()
         // Only now is the batch durable in SQLite: its space in the ring may be reused.
         ring.release(upTo: cursor)
         for event in pipeline.takeNewEvents() {

@@ -129,6 +129,19 @@ public final class Store {
         return connection.changes > 0 ? connection.lastInsertRowID : nil
     }
 
+    /// Deletes the frame bytes and topic of up to `limit` uplinks received before `time`, oldest first, and returns
+    /// how many it pruned. The rest of each row (receive time, device, counter, radio metadata, what it decoded to)
+    /// stays, as the provenance of the samples that point to it.
+    public func pruneUplinks(receivedBefore time: Timestamp, limit: Int) throws(SQLiteError) -> Int {
+        try connection.prepare(
+            """
+            UPDATE uplinks SET frame = x'', topic = ''
+            WHERE id IN (SELECT id FROM uplinks WHERE received_at < ? AND length(frame) > 0 ORDER BY received_at LIMIT ?)
+            """
+        ).run(.integer(time.unixMilliseconds), .integer(Int64(limit)))
+        return Int(connection.changes)
+    }
+
     /// Stores a sample once, with the detectors' verdict (`nil`: used, or a gap).
     public func insertSample(
         gaugeID: String, time: Timestamp, levelMM: Double?, value: SampleValue, verdict: SampleVerdict?,

@@ -112,6 +112,36 @@ private func uplinkRow(fCnt: UInt32, at time: Timestamp, frame: UnsafeRawBufferP
         #expect(try isNew(fCnt: 0, afterSeconds: 7200 + 900, frame))
     }
 
+    @Test func retentionPrunesOldFramesStepByStepAndKeepsTheirSamples() throws {
+        let db = try TemporaryDatabase()
+        let store = try Store(path: db.path)
+        let t0 = Timestamp(unixSeconds: 1_795_341_600)
+        let frame: [UInt8] = [0x11, 0x01, 0x00, 0x07]
+        try frame.withUnsafeBytes { bytes in
+            for day in 0..<5 {
+                let time = t0.adding(seconds: Int64(day) * 86_400)
+                let id = try #require(try store.insertUplink(uplinkRow(fCnt: UInt32(day), at: time, frame: bytes)))
+                try store.insertSample(
+                    gaugeID: gauge.id, time: time, levelMM: 1000, value: .distance(mm: 5000), verdict: nil, uplinkID: id)
+            }
+        }
+        let cutoff = t0.adding(seconds: 3 * 86_400)
+        #expect(try store.pruneUplinks(receivedBefore: cutoff, limit: 2) == 2)
+        #expect(try store.pruneUplinks(receivedBefore: cutoff, limit: 2) == 1)
+        #expect(try store.pruneUplinks(receivedBefore: cutoff, limit: 2) == 0)
+        var rows: [String] = []
+        try store.connection.prepare("SELECT f_cnt, length(frame), topic FROM uplinks ORDER BY received_at").query {
+            rows.append("\($0.int(0)) \($0.int(1)) \($0.text(2))")
+        }
+        #expect(
+            rows == [
+                "0 0 ", "1 0 ", "2 0 ", "3 4 v3/app@tenant/devices/kyll/up", "4 4 v3/app@tenant/devices/kyll/up",
+            ])
+        var samples: Int64 = 0
+        try store.connection.prepare("SELECT count(*) FROM samples").query { samples = $0.int(0) }
+        #expect(samples == 5)
+    }
+
     @Test func aDatabaseFromANewerFloodgaugeIsRefusedNotDamaged() throws {
         let db = try TemporaryDatabase()
         let connection = try Connection(path: db.path)
