@@ -3,7 +3,8 @@ import GaugeMQTT
 import GaugeStore
 import Synchronization
 
-/// Publishes committed alert events and records the broker's acknowledgements.
+/// Publishes committed alert events and records the broker's acknowledgements; keeps the retained per-gauge
+/// state topics current.
 ///
 /// Events are in the store before they are published; an event counts as published only when
 /// the broker has acknowledged it (QoS 1), so events in flight when the process dies are sent
@@ -22,6 +23,9 @@ final class Outbox: @unchecked Sendable {
     private let resendNeeded = Atomic(false)
     /// `inFlight.count`, readable from any thread (shutdown waits for it to reach 0).
     private let inFlightCount = Atomic(0)
+    /// Each gauge's latest state, sent again after a reconnect: a broker without persistence forgets retained
+    /// messages when it restarts. Pipeline thread only.
+    private var states: [String: String] = [:]
 
     init(client: MQTTClient, prefix: String) {
         self.client = client
@@ -50,8 +54,16 @@ final class Outbox: @unchecked Sendable {
         }
     }
 
+    /// Publishes a gauge's state, retained, replacing the last one. Not tracked like events: only the newest state
+    /// matters, and it is sent again on every reconnect.
+    func publishState(gaugeID: String, payload: String) {
+        states[gaugeID] = payload
+        guard client.isConnected else { return }
+        _ = try? client.publish(topic: "\(prefix)/gauges/\(gaugeID)/state", payload: payload, qos: 1, retain: true)
+    }
+
     /// Marks acknowledged events published and, after a reconnect, re-sends every event the
-    /// store still holds as unpublished.
+    /// store still holds as unpublished, and every gauge's state.
     func settle(store: Store, now: Timestamp) throws(SQLiteError) {
         let mids = acks.withLock { acks in
             defer { acks.removeAll(keepingCapacity: true) }
@@ -72,6 +84,9 @@ final class Outbox: @unchecked Sendable {
         inFlightCount.store(0, ordering: .relaxed)
         for event in try store.unpublishedEvents() {
             publish(eventID: event.eventID, gaugeID: event.gaugeID, payload: event.payload)
+        }
+        for (gaugeID, payload) in states {
+            publishState(gaugeID: gaugeID, payload: payload)
         }
     }
 }

@@ -45,6 +45,9 @@ public final class Pipeline {
     private var transitions: [AlertTransition] = []
     /// Monitors whose memory changed since the last `saveMemories`, each once.
     private var changedMonitors: [Int] = []
+    /// Gauges whose saved state is not yet published on the state topic, each once.
+    private var unpublishedStates: [Int] = []
+    private var isStateUnpublished: [Bool]
     private var isChanged: [Bool]
     /// No gauge can fall silent before this: silence is checked only from then on. A lower bound, kept by
     /// lowering it whenever a gauge's deadline comes earlier.
@@ -63,6 +66,7 @@ public final class Pipeline {
         self.replay = replay
         monitors = try Self.committedMonitors(of: gauges, in: store)
         isChanged = Array(repeating: false, count: gauges.count)
+        isStateUnpublished = Array(repeating: false, count: gauges.count)
         gaugeByDevEUI = Dictionary(gauges.enumerated().map { ($1.devEUI, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -105,6 +109,8 @@ public final class Pipeline {
         transitions.removeAll()
         for index in changedMonitors { isChanged[index] = false }
         changedMonitors.removeAll()
+        for index in unpublishedStates { isStateUnpublished[index] = false }
+        unpublishedStates.removeAll()
         monitors = try Self.committedMonitors(of: monitors.map(\.gauge), in: store)
         nextSilenceCheck = Timestamp(unixMilliseconds: .min)
     }
@@ -199,12 +205,32 @@ public final class Pipeline {
     /// Stores the memory of every monitor that changed, in the transaction of the batch that changed it.
     public func saveMemories() throws(SQLiteError) {
         for index in changedMonitors {
+            if !isStateUnpublished[index] {
+                isStateUnpublished[index] = true
+                unpublishedStates.append(index)
+            }
             try store.saveMemory(
                 monitors[index].savedMemory, rateCMPerHour: monitors[index].rateCMPerHour,
                 gaugeID: monitors[index].gauge.id)
             isChanged[index] = false
         }
         changedMonitors.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: Gauge states
+
+    /// The retained state of every gauge whose state was saved since the last call: publish after the commit.
+    public func takeChangedStates(now: Timestamp) -> [(gaugeID: String, payload: String)] {
+        defer {
+            for index in unpublishedStates { isStateUnpublished[index] = false }
+            unpublishedStates.removeAll(keepingCapacity: true)
+        }
+        return unpublishedStates.map { (monitors[$0].gauge.id, GaugeStateJSON.render(monitors[$0], updatedAt: now)) }
+    }
+
+    /// The state of every gauge, as the store last committed it: published once connected.
+    public func allStates(now: Timestamp) -> [(gaugeID: String, payload: String)] {
+        monitors.map { ($0.gauge.id, GaugeStateJSON.render($0, updatedAt: now)) }
     }
 
     private func markChanged(_ index: Int) {

@@ -85,6 +85,10 @@ final class PipelineThread: @unchecked Sendable {
     }
 
     private func run() {
+        // Every gauge's state as committed, for the retained state topics, sent once the broker is there.
+        for (gaugeID, payload) in pipeline.allStates(now: .now()) {
+            outbox.publishState(gaugeID: gaugeID, payload: payload)
+        }
         var pause: useconds_t = 100_000
         while true {
             let stopping = stopRequested.load(ordering: .acquiring)
@@ -177,6 +181,9 @@ final class PipelineThread: @unchecked Sendable {
             }
             logger.notice("\(event.logLine)")
             outbox.publish(eventID: event.eventID, gaugeID: event.gaugeID, payload: event.payload)
+        }
+        for (gaugeID, payload) in pipeline.takeChangedStates(now: .now()) {
+            outbox.publishState(gaugeID: gaugeID, payload: payload)
         }
         return count
     }

@@ -138,6 +138,27 @@ import Testing
         #expect(lines.contains { $0.contains("kyll-kordel (Kyll bei Kordel)") && $0.contains("152 cm") })
         #expect(lines.contains { $0.contains("pruem-pruem") && $0.contains("251 cm") && $0.contains("MODERATE") })
 
+        // The documented online backup works while the daemon writes: a consistent copy with every sample.
+        let backup = scratch.path("backup.db")
+        _ = try sql(database, ".backup '\(backup)'")
+        #expect(try sql(backup, "PRAGMA integrity_check") == "ok")
+        #expect(try sql(backup, "SELECT count(*) FROM samples") == "5")
+
+        // Each gauge's state is retained: a subscriber arriving now gets where each gauge stands.
+        let states = try broker.subscribe("floodgauge/gauges/+/state", output: scratch.path("states.sub"))
+        #expect(eventually { states.output.contains("pruem-pruem/state") && states.output.contains("kyll-kordel/state") })
+        let kyllState = try #require(
+            states.output.split(separator: "\n").first { $0.hasPrefix("floodgauge/gauges/kyll-kordel/state ") })
+        let state = try #require(
+            try JSONSerialization.jsonObject(with: Data(kyllState.drop { $0 != "{" }.utf8)) as? [String: Any])
+        #expect(state["level_cm"] as? Double == 152)
+        #expect(state["observed_at"] as? String == "2026-11-22T09:59:55.250Z")
+        #expect(state["stage"] as? Int == 1)
+        #expect(state["stage_name"] as? String == "Meldestufe 1")
+        #expect(state["battery_mv"] as? Int == 3600)
+        #expect((state["active_alerts"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["level"])
+        states.stop()
+
         // Still running after the bad input; SIGTERM drains and exits 0.
         #expect(daemon.isRunning)
         #expect(daemon.stop() == 0, "daemon output: \(daemon.output)")
