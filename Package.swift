@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .executable(name: "floodgauge", targets: ["floodgauge"]),
         .library(name: "GaugeCore", targets: ["GaugeCore"]),
+        // For the nested Benchmarks/ package, which weighs storage against raw sqlite3 inserts.
+        .library(name: "GaugeStore", targets: ["GaugeStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

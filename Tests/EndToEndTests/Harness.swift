@@ -186,6 +186,18 @@ final class Broker {
         guard pub.terminationStatus == 0 else { throw HarnessError("mosquitto_pub failed") }
     }
 
+    /// Publishes each line of `file` as one message at QoS 1, with one real `mosquitto_pub -l`: thousands of messages
+    /// a second, where a process per message manages a few hundred.
+    func publishLines(topic: String, file: String) throws {
+        let pub = Process()
+        pub.executableURL = URL(fileURLWithPath: try which("mosquitto_pub"))
+        pub.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", topic, "-l"]
+        pub.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+        try pub.run()
+        pub.waitUntilExit()
+        guard pub.terminationStatus == 0 else { throw HarnessError("mosquitto_pub -l failed") }
+    }
+
     /// A real `mosquitto_sub` printing every message on `filter` as one line.
     func subscribe(_ filter: String, output: String) throws -> Child {
         let sub = try Child(

@@ -30,6 +30,7 @@ let benchmarks: @Sendable () -> Void = {
 
 
     detectorBenchmarks()
+    storageBenchmarks()
 
     // MARK: - Codecs: one realistic frame each
 

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A small tmpfs, so a test can fill the disk under the daemon; mounting needs root, which CI has.
+private final class SmallFileSystem {
+    let path: String
+
+    init?(at path: String, bytes: Int) {
+        self.path = path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        guard Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(bytes)", "tmpfs", path]) else { return nil }
+    }
+
+    /// Free bytes for an unprivileged writer.
+    var available: Int {
+        var stats = statvfs()
+        statvfs(path, &stats)
+        return Int(stats.f_bavail) * Int(stats.f_frsize)
+    }
+
+    deinit { _ = Self.run("/bin/umount", [path]) }
+
+    static var canMount: Bool {
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("mount-probe-\(getpid())").path
+        return SmallFileSystem(at: probe, bytes: 65536) != nil
+    }
+
+    private static func run(_ tool: String, _ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+}
+
+@Suite(.serialized, .enabled(if: SmallFileSystem.canMount, "needs root to mount a tmpfs"))
+struct FullDiskTests {
+    /// The database's disk fills in the middle of a stream: the daemon keeps running and says so, holds what it
+    /// cannot store, and stores all of it, once, when space returns.
+    @Test func aFullDiskLosesNothingAndTheDaemonCarriesOnWhenSpaceReturns() throws {
+        let scratch = try ScratchDirectory()
+        let broker = try Broker(in: scratch)
+        let disk = try #require(SmallFileSystem(at: scratch.path("state"), bytes: 1 << 20))
+        let config = scratch.path("floodgauge.toml")
+        try """
+            [mqtt]
+            port = \(broker.port)
+            client_id = "floodgauge-full-disk"
+
+            [[source]]
+            topic = "v3/+/devices/+/up"
+            format = "ttn-v3"
+
+            [storage]
+            database = "\(disk.path)/floodgauge.db"
+            ring = "floodgauge.ring"
+
+            [alerts]
+            log = "alerts.log"
+
+            [[gauge]]
+            id = "kyll-kordel"
+            name = "Kyll bei Kordel"
+            dev_eui = "70B3D57ED0001234"
+            distance_to_datum_mm = 7200
+            stale_after = "30d"
+            stages = [{ name = "Meldestufe 1", enter_cm = 450, clear_cm = 435 }]
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let daemon = try Child(try floodgaugeBinary(), ["run", "--config", config], output: scratch.path("daemon.log"))
+        try #require(eventually { daemon.output.contains("ready") }, "daemon output: \(daemon.output)")
+
+        // Leave the database a few pages: the stream below needs hundreds of kilobytes.
+        let filler = disk.path + "/filler"
+        let fill = max(disk.available - 48 * 1024, 0)
+        #expect(FileManager.default.createFile(atPath: filler, contents: Data(count: fill)))
+
+        let count = 1500
+        let uplinks = (0..<count).map { i in
+            ttnUplink(
+                devEUI: "70B3D57ED0001234", fCnt: i,
+                receivedAt: Date(timeIntervalSince1970: 1_795_000_000 + Double(i) * 900).ISO8601Format(),
+                frame: mpscFrame(seq: UInt16(i), distancesMM: [5000, 4990, 4980]))
+        }
+        let stream = scratch.path("stream")
+        try uplinks.joined(separator: "\n").write(toFile: stream, atomically: true, encoding: .utf8)
+        try broker.publishLines(topic: "v3/pegel@kreis/devices/kyll/up", file: stream)
+
+        let database = disk.path + "/floodgauge.db"
+        #expect(eventually { daemon.output.contains("database refuses writes") }, "daemon output: \(daemon.output)")
+        usleep(500_000)
+        #expect(daemon.isRunning, "the daemon must ride out a full disk: \(daemon.output)")
+        let storedWhileFull = Int(try sql(database, "SELECT count(*) FROM uplinks")) ?? -1
+        #expect(storedWhileFull < count)
+
+        try FileManager.default.removeItem(atPath: filler)
+        #expect(eventually(seconds: 40) { (try? sql(database, "SELECT count(*) FROM uplinks")) == "\(count)" })
+        #expect(try sql(database, "SELECT count(DISTINCT f_cnt) FROM uplinks") == "\(count)")
+        #expect(try sql(database, "SELECT count(*) FROM samples") == "\(count * 3)")
+        #expect(daemon.output.contains("database takes writes again"))
+        #expect(daemon.stop() == 0, "daemon output: \(daemon.output)")
+    }
+}
