@@ -216,8 +216,14 @@ public final class MQTTClient: @unchecked Sendable {
             }
             if done { client.onSubscribed() }
         }
-        mosquitto_publish_callback_set(handle) { _, userdata, mid in
-            MQTTClient.client(userdata).onPublished(mid)
+        // The v5 callback, for the reason code: a broker that refuses a publish (an ACL, a quota) still answers with
+        // a PUBACK, and a refused alert must stay unpublished, to be sent again, not count as delivered.
+        mosquitto_publish_v5_callback_set(handle) { _, userdata, mid, reasonCode, _ in
+            let client = MQTTClient.client(userdata)
+            guard reasonCode < 0x80 else {
+                return client.logger.error("the broker refused publish \(mid) (MQTT reason code \(reasonCode))")
+            }
+            client.onPublished(mid)
         }
         mosquitto_message_callback_set(handle) { _, userdata, message in
             guard let message = message?.pointee else { return }

@@ -4,6 +4,12 @@ import Foundation
 import GaugeCore
 import GaugeStore
 
+/// The worked example of `mpsc-gauge-payload-v1.md`: three samples.
+private let mpscFrame: [UInt8] = [
+    0x11, 0x03, 0x00, 0x2A, 0x00, 0x3C, 0x03, 0x00, 0x05, 0x0E, 0x10, 0x00, 0xD7, 0x0F, 0xA0, 0x0F, 0x82, 0x0F, 0x64,
+]
+private let uplinkTopic = "v3/pegel@kreis/devices/kyll/up"
+
 /// What the pipeline stores for one mpsc-v1 uplink (the uplink with its copy check, three samples), against raw
 /// sqlite3 C calls inserting the same rows into the same schema with prepared statements: the floor for storage.
 /// Both run in transactions of 1000 uplinks, as a batch of the daemon does; each benchmark operation is one uplink.
@@ -11,38 +17,43 @@ final class StorageBench {
     let directory: URL
     let store: Store
     private var next: Int64 = 0
-    private let frame: [UInt8] = [0x11, 0x01, 0x00, 0x2A, 0x01, 0x2C, 0x03, 0x00, 0x00, 0x0E, 0x10, 0x0F, 0xA0, 0x0F, 0x82, 0x0F, 0x64]
-    private let topic = Array("v3/pegel@kreis/devices/kyll/up".utf8)
+    /// The frame and topic as the pipeline has them: bytes in a buffer, not Swift arrays.
+    private let frame = UnsafeMutableRawBufferPointer.allocate(byteCount: mpscFrame.count, alignment: 1)
+    private let topic = UnsafeMutableRawBufferPointer.allocate(byteCount: uplinkTopic.utf8.count, alignment: 1)
 
     init() throws {
+        frame.copyBytes(from: mpscFrame)
+        topic.copyBytes(from: uplinkTopic.utf8)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("storage-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try Store(path: directory.appendingPathComponent("floodgauge.db").path)
     }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
+    deinit {
+        frame.deallocate()
+        topic.deallocate()
+        try? FileManager.default.removeItem(at: directory)
+    }
 
     /// A thousand uplinks through `Store`, as `Pipeline` stores them.
     func storeThousand() throws {
         try store.transaction { () throws(SQLiteError) in
-            try frame.withUnsafeBytes { frameBytes throws(SQLiteError) in
-                try topic.withUnsafeBytes { topicBytes throws(SQLiteError) in
-                    for _ in 0..<1000 {
-                        next += 1
-                        let time = Timestamp(unixMilliseconds: 1_795_000_000_000 + next * 900_000)
-                        let row = Store.UplinkRow(
-                            receivedAt: time, topic: topicBytes, devEUI: 0x70B3_D57E_D000_1234, gaugeID: "kyll-kordel",
-                            uplink: Uplink(devEUI: 0x70B3_D57E_D000_1234, fPort: 10, fCnt: UInt32(truncatingIfNeeded: next),
-                                           payloadCount: frameBytes.count, receivedAt: time, bestRSSI: -97, bestSNR: 7.5),
-                            frame: frameBytes, reading: nil)
-                        guard let id = try store.insertUplink(row) else { continue }
-                        for sample in 0..<3 {
-                            try store.insertSample(
-                                gaugeID: "kyll-kordel", time: time.adding(seconds: Int64(sample - 2) * 60),
-                                levelMM: 2200 + Double(sample) * 30, value: .distance(mm: 4000 - Double(sample) * 30),
-                                verdict: nil, uplinkID: id)
-                        }
-                    }
+            for _ in 0..<1000 {
+                next += 1
+                let time = Timestamp(unixMilliseconds: 1_795_000_000_000 + next * 900_000)
+                let row = Store.UplinkRow(
+                    receivedAt: time, topic: UnsafeRawBufferPointer(topic), devEUI: 0x70B3_D57E_D000_1234,
+                    gaugeID: "kyll-kordel",
+                    uplink: Uplink(
+                        devEUI: 0x70B3_D57E_D000_1234, fPort: 10, fCnt: UInt32(truncatingIfNeeded: next),
+                        payloadCount: frame.count, receivedAt: time, bestRSSI: -97, bestSNR: 7.5),
+                    frame: UnsafeRawBufferPointer(frame), reading: nil)
+                guard let id = try store.insertUplink(row) else { continue }
+                for sample in 0..<3 {
+                    try store.insertSample(
+                        gaugeID: "kyll-kordel", time: time.adding(seconds: Int64(sample - 2) * 60),
+                        levelMM: 2200 + Double(sample) * 30, value: .distance(mm: 4000 - Double(sample) * 30),
+                        verdict: nil, uplinkID: id)
                 }
             }
         }
@@ -56,7 +67,6 @@ final class RawSQLiteBench {
     private var uplink: OpaquePointer?
     private var sample: OpaquePointer?
     private var next: Int64 = 0
-    private let frame: [UInt8] = [0x11, 0x01, 0x00, 0x2A, 0x01, 0x2C, 0x03, 0x00, 0x00, 0x0E, 0x10, 0x0F, 0xA0, 0x0F, 0x82, 0x0F, 0x64]
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("raw-bench-\(UUID().uuidString)")
@@ -86,12 +96,12 @@ final class RawSQLiteBench {
 
     func storeThousand() {
         sqlite3_exec(db, "BEGIN IMMEDIATE", nil, nil, nil)
-        frame.withUnsafeBytes { bytes in
+        mpscFrame.withUnsafeBytes { bytes in
             for _ in 0..<1000 {
                 next += 1
                 let time = 1_795_000_000_000 + next * 900_000
                 sqlite3_bind_int64(uplink, 1, time)
-                sqlite3_bind_text(uplink, 2, "v3/pegel@kreis/devices/kyll/up", -1, nil)
+                sqlite3_bind_text(uplink, 2, uplinkTopic, -1, nil)
                 sqlite3_bind_text(uplink, 3, "70B3D57ED0001234", -1, nil)
                 sqlite3_bind_text(uplink, 4, "kyll-kordel", -1, nil)
                 sqlite3_bind_int64(uplink, 5, 10)
