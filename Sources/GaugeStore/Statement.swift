@@ -27,8 +27,10 @@ public final class Statement {
         case integer(Int64)
         case real(Double)
         case text(String)
-        /// Text given as UTF-8 bytes, bound without building a `String` (a topic read in place).
+        /// Text given as UTF-8 bytes, bound without building a `String` (a topic read in place). The bytes must stay
+        /// valid until `run` or `query` returns: SQLite reads them in place instead of copying them.
         case utf8(UnsafeRawBufferPointer)
+        /// Bytes bound in place, as `utf8` is.
         case blob(UnsafeRawBufferPointer)
     }
 
@@ -67,13 +69,22 @@ public final class Statement {
             case .real(let v): rc = sqlite3_bind_double(handle, index, v)
             case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, csqlite_transient())
             case .utf8(let v):
-                rc = sqlite3_bind_text(
-                    handle, index, Self.start(v).assumingMemoryBound(to: CChar.self), Int32(v.count), csqlite_transient())
+                // No destructor (SQLITE_STATIC): the bytes outlive the step, so SQLite need not copy them.
+                rc = sqlite3_bind_text(handle, index, Self.start(v).assumingMemoryBound(to: CChar.self), Int32(v.count), nil)
             case .blob(let v):
-                rc = sqlite3_bind_blob(handle, index, Self.start(v), Int32(v.count), csqlite_transient())
+                rc = sqlite3_bind_blob(handle, index, Self.start(v), Int32(v.count), nil)
             }
             try connection.check(rc, "binding parameter \(index) of \(sql)")
         }
+    }
+}
+
+extension String {
+    /// Runs `body` with the string's UTF-8 bytes, to bind as `.utf8` without SQLite copying a C string.
+    func withUTF8Bytes<R>(_ body: (UnsafeRawBufferPointer) throws(SQLiteError) -> R) throws(SQLiteError) -> R {
+        var text = self
+        return try text.withUTF8 { bytes in Result { () throws(SQLiteError) in try body(UnsafeRawBufferPointer(bytes)) } }
+            .get()
     }
 }
 

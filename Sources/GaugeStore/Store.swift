@@ -7,7 +7,6 @@ public import GaugeCore
 public final class Store {
     public let connection: Connection
     private let insertUplinkStatement: Statement
-    private let findUplinkStatement: Statement
     private let insertSampleStatement: Statement
     private let insertRejectStatement: Statement
     private let saveAlertStatement: Statement
@@ -26,12 +25,11 @@ public final class Store {
             INSERT OR IGNORE INTO uplinks
                 (received_at, topic, dev_eui, gauge_id, f_port, f_cnt, rssi, snr, frame, kind, battery_mv, temperature_c,
                  deduplication_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        findUplinkStatement = try connection.prepare(
-            """
-            SELECT 1 FROM uplinks
-            WHERE dev_eui = ? AND f_cnt = ? AND received_at BETWEEN ? AND ? AND frame = ? LIMIT 1
+            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
+            WHERE NOT EXISTS (
+                SELECT 1 FROM uplinks
+                WHERE dev_eui = ?3 AND f_cnt = ?6 AND received_at BETWEEN ?1 - \(Self.duplicateWindowMilliseconds)
+                      AND ?1 + \(Self.duplicateWindowMilliseconds) AND frame = ?9)
             """)
         insertSampleStatement = try connection.prepare(
             """
@@ -108,24 +106,19 @@ public final class Store {
     /// and receive time (a QoS redelivery, a replayed capture), ChirpStack's same deduplication id, or the same
     /// device, frame counter and frame bytes within ``duplicateWindowMilliseconds``.
     public func insertUplink(_ row: UplinkRow) throws(SQLiteError) -> Int64? {
-        let receivedAt = row.receivedAt.unixMilliseconds
-        let devEUI = Hex.format(row.devEUI)
-        var isCopy = false
-        try findUplinkStatement.query(
-            .text(devEUI), .integer(Int64(row.uplink.fCnt)),
-            .integer(receivedAt - Self.duplicateWindowMilliseconds), .integer(receivedAt + Self.duplicateWindowMilliseconds),
-            .blob(row.frame)
-        ) { _ in isCopy = true }
-        guard !isCopy else { return nil }
-        try insertUplinkStatement.run(
-            .integer(receivedAt), .utf8(row.topic), .text(devEUI),
-            row.gaugeID.map { .text($0) } ?? .null, row.uplink.fPort.map { .integer(Int64($0)) } ?? .null,
-            .integer(Int64(row.uplink.fCnt)), row.uplink.bestRSSI.map { .real($0) } ?? .null,
-            row.uplink.bestSNR.map { .real($0) } ?? .null, .blob(row.frame),
-            row.reading.map { .text($0.kind.rawValue) } ?? .null,
-            row.reading?.batteryMillivolts.map { .integer(Int64($0)) } ?? .null,
-            row.reading?.temperatureCelsius.map { .real($0) } ?? .null,
-            row.uplink.deduplicationID.map { .text($0.description) } ?? .null)
+        try Hex.withDigits(of: row.devEUI) { devEUI throws(SQLiteError) in
+            try (row.gaugeID ?? "").withUTF8Bytes { gaugeID throws(SQLiteError) in
+                try insertUplinkStatement.run(
+                    .integer(row.receivedAt.unixMilliseconds), .utf8(row.topic), .utf8(devEUI),
+                    row.gaugeID == nil ? .null : .utf8(gaugeID), row.uplink.fPort.map { .integer(Int64($0)) } ?? .null,
+                    .integer(Int64(row.uplink.fCnt)), row.uplink.bestRSSI.map { .real($0) } ?? .null,
+                    row.uplink.bestSNR.map { .real($0) } ?? .null, .blob(row.frame),
+                    row.reading.map { .text($0.kind.rawValue) } ?? .null,
+                    row.reading?.batteryMillivolts.map { .integer(Int64($0)) } ?? .null,
+                    row.reading?.temperatureCelsius.map { .real($0) } ?? .null,
+                    row.uplink.deduplicationID.map { .text($0.description) } ?? .null)
+            }
+        }
         return connection.changes > 0 ? connection.lastInsertRowID : nil
     }
 
@@ -157,9 +150,11 @@ public final class Store {
             raw = .null
             gap = .text(reason.rawValue)
         }
-        try insertSampleStatement.run(
-            .text(gaugeID), .integer(time.unixMilliseconds), levelMM.map { .real($0) } ?? .null, raw, gap,
-            verdict.map { .text($0.rawValue) } ?? .null, .integer(uplinkID))
+        try gaugeID.withUTF8Bytes { gaugeID throws(SQLiteError) in
+            try insertSampleStatement.run(
+                .utf8(gaugeID), .integer(time.unixMilliseconds), levelMM.map { .real($0) } ?? .null, raw, gap,
+                verdict.map { .text($0.rawValue) } ?? .null, .integer(uplinkID))
+        }
     }
 
     /// Settles a sample that waited as an unconfirmed jump: valid when `confirmed`, a spike otherwise.

@@ -113,6 +113,17 @@ public enum Hex {
         }
     }
 
+    /// Runs `body` with a DevEUI's 16 uppercase hex digits in a buffer on the stack: a 16-character `String` would
+    /// not fit Swift's inline small string and would cost an allocation per uplink.
+    public static func withDigits<R, E: Error>(of value: UInt64, _ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E)
+        -> R
+    {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { text throws(E) in
+            write(value, digits: 16, uppercase: true, to: text, at: 0)
+            return try body(UnsafeRawBufferPointer(text))
+        }
+    }
+
     /// Bytes as uppercase hex, two digits per byte.
     public static func format(_ bytes: UnsafeRawBufferPointer) -> String {
         String(unsafeUninitializedCapacity: 2 * bytes.count) { text in
