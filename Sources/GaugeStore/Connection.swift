@@ -4,10 +4,20 @@ import CSQLite
 public final class Connection {
     let handle: OpaquePointer
 
-    /// Opens (creating if needed) the database at `path` in WAL mode.
-    public init(path: String) throws(SQLiteError) {
+    /// Whether a connection may change the database.
+    public enum Access: Sendable {
+        /// The daemon's: creates the file if needed and puts it in WAL mode.
+        case readWrite
+        /// A query command's: the file must exist, and the writer's journal mode stays as it is.
+        case readOnly
+    }
+
+    /// Opens the database at `path`: read-write (creating it if needed, in WAL mode) or read-only.
+    public init(path: String, access: Access = .readWrite) throws(SQLiteError) {
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags =
+            (access == .readWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY)
+            | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
@@ -18,6 +28,7 @@ public final class Connection {
         sqlite3_extended_result_codes(db, 1)
         // A reader (the CLI) and the daemon share the file: wait for the writer instead of failing.
         sqlite3_busy_timeout(db, 5000)
+        guard access == .readWrite else { return }
         try execute("PRAGMA journal_mode = WAL")
         // WAL + NORMAL is durable against process death; the ingest ring covers power loss of the
         // last commit because its records are released only after the commit.

@@ -4,5 +4,6 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public let context: String
 
-    public var description: String { "\(context): \(message) (SQLite \(code))" }
+    /// Code 0 marks a problem floodgauge found itself (a schema version it cannot read), not one SQLite reported.
+    public var description: String { code == 0 ? "\(context): \(message)" : "\(context): \(message) (SQLite \(code))" }
 }

@@ -3,7 +3,7 @@ public import GaugeCore
 
 /// floodgauge's database: uplinks, samples, rejects, alerts and alert events.
 ///
-/// One writer (the pipeline thread) owns a `Store`; the CLI opens its own for queries.
+/// One writer (the pipeline thread) owns a `Store`; the query commands read through an `Archive` instead.
 public final class Store {
     public let connection: Connection
     private let insertUplinkStatement: Statement

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GaugeStore
 import Logging
 
 #if canImport(Glibc)
@@ -17,7 +18,7 @@ struct Floodgauge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "floodgauge",
         abstract: "Watches river gauges: LoRaWAN uplinks from MQTT in, flood alerts out.",
-        subcommands: [Run.self, CheckConfig.self, Decode.self]
+        subcommands: [Run.self, CheckConfig.self, Decode.self, Alerts.self, Status.self, Series.self]
     )
 
     /// argument-parser exits 64 on usage errors; the product promises 2, and one line on stderr
@@ -39,6 +40,10 @@ struct Floodgauge: ParsableCommand {
         } catch let failure as CommandFailure {
             fputs((failure.prefixed ? "floodgauge: " : "") + failure.message + "\n", stderr)
             Glibc.exit(failure.code)
+        } catch let failure as SQLiteError {
+            // A query that fails on a database that opened (busy beyond the timeout, corrupt): a runtime failure.
+            fputs("floodgauge: \(failure)\n", stderr)
+            Glibc.exit(Exit.runtime)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

@@ -1,17 +1,6 @@
 import Foundation
 import Testing
 
-/// Runs the built `floodgauge` with `arguments` to completion: its exit code and what it printed.
-private func floodgauge(
-    _ arguments: String..., environment: [String: String] = [:], in scratch: ScratchDirectory
-) throws -> (code: Int32, output: String) {
-    let child = try Child(
-        try floodgaugeBinary(), arguments, output: scratch.path("cli-\(UUID().uuidString).out"),
-        environment: environment)
-    let code = child.wait()
-    return (code, child.output.trimmingCharacters(in: .newlines))
-}
-
 /// The commands as an operator types them: output and exit codes (0 ok, 1 bad input, 2 usage).
 @Suite struct CLITests {
     @Test func decodePrintsTheReadingOfTheWorkedExample() throws {

@@ -110,6 +110,18 @@ final class Child {
     deinit { stop(signal: SIGKILL) }
 }
 
+/// Runs the built `floodgauge` with `arguments` to completion: its exit code and what it printed (stdout and
+/// stderr, which is a file here: never a terminal).
+func floodgauge(
+    _ arguments: String..., environment: [String: String] = [:], in scratch: ScratchDirectory
+) throws -> (code: Int32, output: String) {
+    let child = try Child(
+        try floodgaugeBinary(), arguments, output: scratch.path("cli-\(UUID().uuidString).out"),
+        environment: environment)
+    let code = child.wait()
+    return (code, child.output.trimmingCharacters(in: .newlines))
+}
+
 /// Finds a program on PATH.
 func which(_ name: String) throws -> String {
     for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/usr/sbin").split(separator: ":") {

@@ -211,15 +211,15 @@ public struct AlertText: Sendable {
     }
 
     /// One decimal: a sensor's millimetres are noise to a commander, and a rate's fourth digit too.
-    static func rounded(_ value: Double) -> Double {
+    public static func rounded(_ value: Double) -> Double {
         (value * 10).rounded() / 10
     }
 
-    static func cm(_ value: Double) -> String {
+    public static func cm(_ value: Double) -> String {
         JSONWriter.number(rounded(value)) + " cm"
     }
 
-    static func rate(_ value: Double) -> String {
+    public static func rate(_ value: Double) -> String {
         JSONWriter.number(rounded(value)) + " cm/h"
     }
 
