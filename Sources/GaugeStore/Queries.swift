@@ -171,8 +171,9 @@ public final class Archive {
         /// The time of the latest valid level.
         public var lastSeenAt: Timestamp?
         public var rateCMPerHour: Double?
-        /// From the newest uplink that reported it.
+        /// As the device last reported it, in mV or percent.
         public var batteryMV: Int64?
+        public var batteryPercent: Int64?
         public var openAlerts: [OpenAlert]
 
         /// The open level alert's stage, if the gauge is in one.
@@ -181,20 +182,12 @@ public final class Archive {
 
     /// Every configured gauge's status, by id.
     public func statuses() throws(SQLiteError) -> [GaugeStatus] {
-        var batteries: [String: Int64] = [:]
-        // One pass over the uplinks for every gauge: SQLite takes a bare column from the row max() picked.
-        try connection.prepare(
-            """
-            SELECT gauge_id, battery_mv, max(id) FROM uplinks
-            WHERE gauge_id IS NOT NULL AND battery_mv IS NOT NULL GROUP BY gauge_id
-            """
-        ).query { row in batteries[row.text(0)] = row.int(1) }
         let alerts = Dictionary(grouping: try openAlerts(), by: \.gaugeID)
 
         var statuses: [GaugeStatus] = []
         try connection.prepare(
             """
-            SELECT g.id, g.name, g.river, s.last_valid_cm, s.last_valid_at, s.rate_cm_per_h
+            SELECT g.id, g.name, g.river, s.last_valid_cm, s.last_valid_at, s.rate_cm_per_h, s.battery_mv, s.battery_pct
             FROM gauges g LEFT JOIN gauge_state s ON s.gauge_id = g.id
             ORDER BY g.id
             """
@@ -205,7 +198,7 @@ public final class Archive {
                     id: id, name: row.text(1), river: row.optionalText(2), levelCM: row.optionalDouble(3),
                     lastSeenAt: row.optionalInt(4).map { Timestamp(unixMilliseconds: $0) },
                     rateCMPerHour: row.optionalDouble(5),
-                    batteryMV: batteries[id], openAlerts: alerts[id] ?? []))
+                    batteryMV: row.optionalInt(6), batteryPercent: row.optionalInt(7), openAlerts: alerts[id] ?? []))
         }
         return statuses
     }

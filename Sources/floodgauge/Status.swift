@@ -34,7 +34,7 @@ struct Status: ParsableCommand {
                 status.id, status.name, status.levelCM.map(AlertText.cm) ?? "-", status.levelAlert?.stageText ?? "-",
                 status.rateCMPerHour.map(Self.trend) ?? "-",
                 status.lastSeenAt.map { "\($0.rfc3339) (\(Self.age(of: $0, now: now)) ago)" } ?? "-",
-                status.batteryMV.map { "\($0) mV" } ?? "-", alerts.isEmpty ? "-" : alerts.joined(separator: ","),
+                status.batteryMV.map { "\($0) mV" } ?? status.batteryPercent.map { "\($0) %" } ?? "-", alerts.isEmpty ? "-" : alerts.joined(separator: ","),
             ])
         }
         for line in table.lines { print(line) }
@@ -63,6 +63,7 @@ struct Status: ParsableCommand {
         object.field("rate_cm_per_h", status.rateCMPerHour.map(AlertText.rounded))
         object.field("last_seen_at", status.lastSeenAt?.rfc3339)
         object.field("battery_mv", status.batteryMV)
+        object.field("battery_pct", status.batteryPercent)
         let alerts = status.openAlerts.map { alert in
             var entry = JSONWriter()
             entry.field("alert_id", alert.alertID)
