@@ -30,6 +30,7 @@ let benchmarks: @Sendable () -> Void = {
 
 
     detectorBenchmarks()
+    ringBenchmarks()
 
     // MARK: - Codecs: one realistic frame each
 
