@@ -39,7 +39,9 @@ import Testing
         signal(SIGPIPE, SIG_IGN)
         let publisher = Process()
         publisher.executableURL = URL(fileURLWithPath: try which("mosquitto_pub"))
-        publisher.arguments = ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1", "-l", "-t", "v3/crash/devices/g/up"]
+        publisher.arguments = [
+            "-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1", "-l", "-t", "v3/crash/devices/g/up",
+        ]
         let input = Pipe()
         // Daemons started later must not inherit the pipe: mosquitto_pub ends only when every writer has closed it.
         for descriptor in [input.fileHandleForReading.fileDescriptor, input.fileHandleForWriting.fileDescriptor] {
@@ -72,17 +74,22 @@ import Testing
         publisher.waitUntilExit()
         #expect(publisher.terminationStatus == 0, "mosquitto_pub failed")
 
+        // Past start-up, so SIGTERM finds the daemon's handler at the end.
+        #expect(eventually { daemon.output.contains("ready") }, "daemon output: \(daemon.output)")
         let stored = eventually(seconds: 90) {
             (try? sql(database, "SELECT count(*) FROM uplinks")) == "\(Self.uplinkCount)"
         }
-        let logs = (1...starts).map { (try? String(contentsOfFile: scratch.path("daemon-\($0).log"), encoding: .utf8)) ?? "" }
+        let logs = (1...starts).map {
+            (try? String(contentsOfFile: scratch.path("daemon-\($0).log"), encoding: .utf8)) ?? ""
+        }
         #expect(stored, "last daemon output: \(daemon.output)")
         #expect(daemon.stop() == 0, "daemon output: \(daemon.output)")
 
         #expect(try sql(database, "SELECT count(*), count(DISTINCT f_cnt), min(f_cnt), max(f_cnt) FROM uplinks")
             == "\(Self.uplinkCount)|\(Self.uplinkCount)|0|\(Self.uplinkCount - 1)")
-        #expect(try sql(database, "SELECT count(*), count(DISTINCT t) FROM samples")
-            == "\(Self.uplinkCount)|\(Self.uplinkCount)")
+        // One sample per uplink (each frame holds one distance), none twice.
+        #expect(try sql(database, "SELECT count(*), count(DISTINCT uplink_id), count(DISTINCT t) FROM samples")
+            == "\(Self.uplinkCount)|\(Self.uplinkCount)|\(Self.uplinkCount)")
         #expect(try sql(database, "SELECT count(*) FROM rejects") == "0")
         // A kill never damages the ring: what the process wrote is in the page cache, whole.
         #expect(!logs.contains { $0.contains("was damaged") })

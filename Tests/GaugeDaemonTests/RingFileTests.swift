@@ -154,7 +154,8 @@ private final class Scratch {
     func path(_ name: String) -> String { "\(directory)/\(name)" }
 
     func asideFiles() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("floodgauge.ring.corrupt-") }
+        try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasPrefix("floodgauge.ring.corrupt-") }
     }
 
     func patch(at offset: Int, _ change: (UInt8) -> UInt8) throws {
