@@ -140,7 +140,7 @@ public final class SPSCRing: @unchecked Sendable {
     ///
     /// Zero-filled memory (a new file) becomes an empty ring. Memory that already holds a ring of the same
     /// capacity (a mapping reopened after a restart, even after `kill -9`) is adopted with every record that was
-    /// written and not released, after checking that its positions and record headers are consistent.
+    /// written and not released, after checking its positions and every record's header and checksum.
     ///
     /// - Parameters:
     ///   - memory: The start of the region, aligned to ``memoryAlignment``. It must stay valid, and nothing else
@@ -466,8 +466,9 @@ public final class SPSCRing: @unchecked Sendable {
 }
 
 extension SPSCRing {
-    /// Why ``SPSCRing/init(memory:byteCount:)`` refused memory: it holds something other than a consistent ring
-    /// of the capacity asked for. The reason is a fixed phrase, so throwing allocates nothing.
+    /// Why ``SPSCRing/init(memory:byteCount:)`` refused memory, or where ``SPSCRing/salvage(from:byteCount:)``
+    /// stopped: it holds something other than a consistent ring of the capacity asked for. The reason is a fixed
+    /// phrase, so throwing allocates nothing.
     public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
         public let reason: StaticString
 
