@@ -78,6 +78,8 @@ let package = Package(
         .testTarget(name: "GaugeCoreTests", dependencies: ["GaugeCore"], swiftSettings: settings),
         .testTarget(name: "GaugeStoreTests", dependencies: ["GaugeStore", "GaugeCore"], swiftSettings: settings),
         .testTarget(name: "GaugeDaemonTests", dependencies: ["GaugeDaemon", "GaugeCore", "GaugeStore"], swiftSettings: settings),
-        .testTarget(name: "EndToEndTests", dependencies: ["floodgauge"], swiftSettings: settings),
+        // GaugeDaemon and GaugeCore only to lay out ring files for the daemon to recover.
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["floodgauge", "GaugeDaemon", "GaugeCore"], swiftSettings: settings),
     ]
 )

@@ -12,14 +12,14 @@ import Synchronization
 /// `floodgauge run`: MQTT in, through the ring and the pipeline, into SQLite; alerts out to the
 /// alert topic, the alert log and the logger.
 ///
-/// Threads: libmosquitto's network thread copies each message into the ring and returns (then
-/// the PUBACK leaves); the pipeline thread drains the ring in batches, one transaction each,
-/// then publishes and logs the batch's alerts; the main thread waits for signals.
+/// Threads: libmosquitto's network thread copies each message into the ring file and returns
+/// (then the PUBACK leaves, and the message survives the process); the pipeline thread drains
+/// the ring in batches, one transaction each, then publishes and logs the batch's alerts; the
+/// main thread waits for signals.
 public final class Daemon: @unchecked Sendable {
     private let config: Config
     private let logger: Logger
     private let notifier = ServiceNotifier()
-    private let ring: SPSCRing
 
     /// Big enough to ride out a slow disk for minutes at the gauges' rate; the broker holds the
     /// rest when it fills (QoS 1), so nothing is dropped.
@@ -28,7 +28,6 @@ public final class Daemon: @unchecked Sendable {
     public init(config: Config, logger: Logger) {
         self.config = config
         self.logger = logger
-        self.ring = SPSCRing(capacity: Self.ringCapacity)
     }
 
     /// Runs until SIGTERM or SIGINT, then drains and returns.
@@ -51,6 +50,9 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw DaemonError("cannot load alert state: \(error)")
         }
+        let ringFile = try RingFile(path: config.storage.ring, capacity: Self.ringCapacity)
+        if let recovery = ringFile.recovery { logger.error("\(recovery)") }
+        let ring = ringFile.ring
 
         let client: MQTTClient
         do {
@@ -78,10 +80,15 @@ public final class Daemon: @unchecked Sendable {
         let processing = PipelineThread(
             ring: ring, pipeline: pipeline, store: store, outbox: outbox, alertLog: alertLog, logger: logger,
             retainUplinksSeconds: config.storage.retainUplinksSeconds)
+        // What the ring still holds was acknowledged to the broker before the last run ended: it
+        // reaches SQLite before anything new is accepted.
+        let left = try processing.drain()
+        if left > 0 { logger.notice("stored \(left) messages the ring held from the previous run") }
         try processing.start()
         do {
             try client.start()
         } catch {
+            _ = processing.join()
             throw DaemonError("\(error)")
         }
 
@@ -101,6 +108,8 @@ public final class Daemon: @unchecked Sendable {
         processing.waitUntilIdle()
         client.stop()
         let failure = processing.join()
+        // Both threads are gone, so nothing uses the mapping any more: it may be unmapped now.
+        withExtendedLifetime(ringFile) {}
         let c = pipeline.counters
         logger.info(
             "stopped: \(c.messages) messages, \(c.uplinks) uplinks, \(c.samples) samples, \(c.rejects) rejects, \(c.transitions) alert transitions"
@@ -112,10 +121,9 @@ public final class Daemon: @unchecked Sendable {
     /// it waits: the PUBACK is held back and the broker keeps the rest.
     static func enqueue(ring: SPSCRing, topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, source: Int) {
         let arrivedAt = Timestamp.now()
-        let size = IngestMessage.recordSize(topicCount: topic.count, payloadCount: payload.count, limit: ring.maximumRecordSize)
-        while !ring.tryWrite(count: size, { record in
-            IngestMessage.write(into: record, arrivedAt: arrivedAt, sourceIndex: source, topic: topic, payload: payload)
-        }) {
+        while !IngestMessage.tryPush(
+            into: ring, arrivedAt: arrivedAt, sourceIndex: source, topic: topic, payload: payload)
+        {
             usleep(200)
         }
     }

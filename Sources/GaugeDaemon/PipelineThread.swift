@@ -67,6 +67,18 @@ final class PipelineThread: @unchecked Sendable {
         self.thread = thread
     }
 
+    /// Processes everything the ring holds on the calling thread, before the pipeline thread runs;
+    /// returns how many messages that was.
+    func drain() throws(DaemonError) -> Int {
+        var total = 0
+        do {
+            while !ring.isEmpty { total += try processBatch() }
+        } catch {
+            throw DaemonError("database error: \(error)")
+        }
+        return total
+    }
+
     /// Waits (up to `seconds`) until the ring is empty and every alert event is acknowledged.
     func waitUntilIdle(seconds: Double = 2) {
         var waited = 0.0

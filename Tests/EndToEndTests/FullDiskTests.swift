@@ -47,7 +47,7 @@ struct FullDiskTests {
     @Test func aFullDiskLosesNothingAndTheDaemonCarriesOnWhenSpaceReturns() throws {
         let scratch = try ScratchDirectory()
         let broker = try Broker(in: scratch)
-        let disk = try #require(SmallFileSystem(at: scratch.path("state"), bytes: 1 << 20))
+        let disk = try #require(SmallFileSystem(at: scratch.path("state"), bytes: 12 << 20))
         let config = scratch.path("floodgauge.toml")
         try """
             [mqtt]
@@ -59,8 +59,8 @@ struct FullDiskTests {
             format = "ttn-v3"
 
             [storage]
+            # The ring beside the database, on the disk that fills: its blocks are reserved when it is created.
             database = "\(disk.path)/floodgauge.db"
-            ring = "floodgauge.ring"
 
             [alerts]
             log = "alerts.log"
@@ -100,7 +100,7 @@ struct FullDiskTests {
         #expect(storedWhileFull < count)
 
         try FileManager.default.removeItem(atPath: filler)
-        #expect(eventually(seconds: 40) { (try? sql(database, "SELECT count(*) FROM uplinks")) == "\(count)" })
+        #expect(eventually(seconds: 40) { (try? sql(database, "SELECT count(*) FROM uplinks")) == "\(count)" }, "daemon output: \(daemon.output)")
         #expect(try sql(database, "SELECT count(DISTINCT f_cnt) FROM uplinks") == "\(count)")
         #expect(try sql(database, "SELECT count(*) FROM samples") == "\(count * 3)")
         #expect(daemon.output.contains("database takes writes again"))

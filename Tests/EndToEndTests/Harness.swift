@@ -162,10 +162,12 @@ final class Broker {
     let port: Int
     private let child: Child
 
-    init(in scratch: ScratchDirectory) throws {
+    /// - Parameter settings: mosquitto.conf lines added to the defaults.
+    init(in scratch: ScratchDirectory, settings: [String] = []) throws {
         port = try freeLoopbackPort()
         let config = scratch.path("mosquitto.conf")
-        try "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        try (["listener \(port) 127.0.0.1", "allow_anonymous true", "persistence false"] + settings)
+            .map { $0 + "\n" }.joined()
             .write(toFile: config, atomically: true, encoding: .utf8)
         child = try Child(try which("mosquitto"), ["-c", config], output: scratch.path("mosquitto.log"))
         let port = self.port
@@ -219,4 +221,36 @@ final class Broker {
     }
 
     deinit { child.stop(signal: SIGKILL) }
+}
+
+/// A daemon config with one TTN source on `v3/<name>/devices/+/up` and one gauge (DevEUI 70B3D57ED0001234, no
+/// stages), its database and alert log in `scratch`; returns the config's path.
+func oneGaugeConfig(in scratch: ScratchDirectory, port: Int, name: String) throws -> String {
+    let config = scratch.path("floodgauge.toml")
+    try """
+        [mqtt]
+        port = \(port)
+        client_id = "floodgauge-\(name)"
+        prefix = "\(name)"
+
+        [[source]]
+        topic = "v3/\(name)/devices/+/up"
+        format = "ttn-v3"
+
+        [storage]
+        database = "floodgauge.db"
+
+        [alerts]
+        log = "alerts.log"
+
+        [[gauge]]
+        id = "kyll-kordel"
+        name = "Kyll bei Kordel"
+        dev_eui = "70B3D57ED0001234"
+        distance_to_datum_mm = 7200
+        # Test uplinks reach back hours or days: silence on the wall clock is not what these tests are about.
+        stale_after = "30d"
+        stages = []
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+    return config
 }

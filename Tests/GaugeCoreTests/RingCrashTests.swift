@@ -118,7 +118,7 @@ import Testing
             _ = other.tryWrite(count: 0) { _ in }
             guard let (_, foreign) = other.read(from: other.readCursor) else { return }
             let ring = SPSCRing(capacity: 64)
-            _ = ring.tryWrite(count: 24) { $0.initializeMemory(as: UInt8.self, repeating: 0xFF) }
+            _ = ring.tryWrite(count: 16) { $0.initializeMemory(as: UInt8.self, repeating: 0xFF) }
             _ = ring.read(from: foreign)
         }
         expectTrapMessage(result, "found no record at the cursor")

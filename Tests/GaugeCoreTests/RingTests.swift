@@ -16,11 +16,11 @@ import Darwin
     /// the free space cannot hold it contiguously.
     @Test(arguments: [64, 128, 256])
     func everyWrapAroundLayout(capacity: Int) {
-        let maximum = capacity / 2 - 8
+        let maximum = capacity / 2 - SPSCRing.recordHeaderByteCount
         let sizes = Set([0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, maximum / 2, maximum - 1, maximum])
             .filter { (0...maximum).contains($0) }
             .sorted()
-        for start in stride(from: 0, to: capacity, by: 8) {
+        for start in stride(from: 0, to: capacity, by: SPSCRing.recordHeaderByteCount) {
             for size in sizes {
                 var probe = RingModel(capacity: capacity, start: start)
                 var fitting = 0
@@ -80,7 +80,8 @@ import Darwin
     /// released.
     private func ringAdvanced(capacity: Int, to offset: Int) -> SPSCRing {
         let ring = SPSCRing(capacity: capacity)
-        for index in 0..<offset / 8 {
+        // An empty record takes just its header.
+        for index in 0..<offset / SPSCRing.recordHeaderByteCount {
             #expect(ring.tryWrite(record: index, size: 0))
         }
         var cursor = ring.readCursor
@@ -97,10 +98,10 @@ import Darwin
 
     @Test func readingWithoutReleasingKeepsTheSpace() throws {
         let ring = SPSCRing(capacity: 64)
-        #expect(ring.maximumRecordSize == 24)
-        // Each 24-byte record takes 32 bytes, so two fill the ring.
-        #expect(ring.tryWrite(record: 0, size: 24))
-        #expect(ring.tryWrite(record: 1, size: 24))
+        #expect(ring.maximumRecordSize == 16)
+        // Each 16-byte record takes 32 bytes, so two fill the ring.
+        #expect(ring.tryWrite(record: 0, size: 16))
+        #expect(ring.tryWrite(record: 1, size: 16))
         #expect(!ring.tryWrite(record: 2, size: 0))
 
         let first = try #require(ring.read(from: ring.readCursor))
@@ -111,18 +112,18 @@ import Darwin
 
         // Until released, a record reads again from the same cursor, as after a restart.
         let again = try #require(ring.read(from: ring.readCursor))
-        #expect(Content.matches(again.record, index: 0, size: 24))
+        #expect(Content.matches(again.record, index: 0, size: 16))
         #expect(again.next == first.next)
 
         ring.release(upTo: first.next)
         #expect(ring.readCursor == first.next)
         #expect(ring.usedBytes == 32)
-        #expect(Content.matches(second.record, index: 1, size: 24))
-        #expect(ring.tryWrite(record: 2, size: 24))
+        #expect(Content.matches(second.record, index: 1, size: 16))
+        #expect(ring.tryWrite(record: 2, size: 16))
         #expect(!ring.tryWrite(record: 3, size: 0))
 
         let third = try #require(ring.read(from: second.next))
-        #expect(Content.matches(third.record, index: 2, size: 24))
+        #expect(Content.matches(third.record, index: 2, size: 16))
         ring.release(upTo: ring.readCursor)
         #expect(ring.usedBytes == 64)
         ring.release(upTo: third.next)
@@ -202,10 +203,10 @@ import Darwin
         do {
             let first = try SPSCRing(memory: memory, byteCount: byteCount)
             #expect(first.isEmpty)
-            // Ten 100-byte records (112 bytes each) wrap the ring four times, each time after padding. The last
+            // Ten 90-byte records (112 bytes each) wrap the ring four times, each time after padding. The last
             // two stay unreleased, behind a padding record.
             for index in 0..<10 {
-                #expect(first.tryWrite(record: index, size: 100))
+                #expect(first.tryWrite(record: index, size: 90))
                 if index < 8 {
                     let (_, next) = try #require(first.read(from: first.readCursor))
                     first.release(upTo: next)
@@ -219,7 +220,7 @@ import Darwin
         var cursor = second.readCursor
         for index in 8..<10 {
             let (record, next) = try #require(second.read(from: cursor))
-            #expect(Content.matches(record, index: index, size: 100))
+            #expect(Content.matches(record, index: index, size: 90))
             cursor = next
         }
         #expect(second.read(from: cursor) == nil)
@@ -227,9 +228,9 @@ import Darwin
         #expect(second.isEmpty)
 
         // The producer carries on from the adopted head.
-        #expect(second.tryWrite(record: 10, size: 100))
+        #expect(second.tryWrite(record: 10, size: 90))
         let (record, next) = try #require(second.read(from: cursor))
-        #expect(Content.matches(record, index: 10, size: 100))
+        #expect(Content.matches(record, index: 10, size: 90))
         second.release(upTo: next)
         #expect(second.isEmpty)
     }
@@ -297,7 +298,8 @@ private struct RingModel {
     var used: Int { head - tail }
 
     private func needed(_ size: Int) -> Int {
-        let footprint = 8 + (size + 7) / 8 * 8
+        let header = SPSCRing.recordHeaderByteCount
+        let footprint = header + (size + header - 1) / header * header
         let contiguous = capacity - head % capacity
         return footprint <= contiguous ? footprint : contiguous + footprint
     }

@@ -28,9 +28,9 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 10_000
     )
 
-
     detectorBenchmarks()
     storageBenchmarks()
+    ringBenchmarks()
 
     // MARK: - Codecs: one realistic frame each
 

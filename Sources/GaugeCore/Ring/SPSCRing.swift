@@ -48,9 +48,27 @@ import Atomics
 /// prefetch pair. They are monotonically increasing byte counters (2⁶⁴ bytes take centuries to write), so
 /// `head - tail` is the used space and `position & (capacity - 1)` the offset in the data area.
 ///
-/// Each record is an 8-byte header (payload length `UInt32`, tag `UInt32`) followed by the payload, padded to a
-/// multiple of 8 so every header stays aligned. A record is always contiguous: when it does not fit before the end
-/// of the data area, the producer fills the rest with a padding record and writes the record at offset 0.
+/// Each record is a 16-byte header followed by the payload, padded to a multiple of 16 so every header stays
+/// aligned and a header always fits between a record and the end of the data area:
+///
+/// ```
+/// +0   payload length    UInt32
+/// +4   tag "REC2"/"PAD2"  UInt32
+/// +8   checksum          UInt64: XXH64 of the payload, seeded with the record's position
+/// +16  payload
+/// ```
+///
+/// A record is always contiguous: when it does not fit before the end of the data area, the producer fills the rest
+/// with a padding record (no payload) and writes the record at offset 0.
+///
+/// ## Recovery
+///
+/// A process killed at any instant leaves a consistent ring: a record becomes part of it only with the head store
+/// that follows its last byte. The checksums are for what a kill cannot explain: a file truncated or overwritten, a
+/// page the disk lost. Seeding each checksum with the record's position (its sequence number in bytes) also rejects
+/// a record left over from an earlier lap through the data area, whose bytes are intact but whose place is not.
+/// ``init(memory:byteCount:)`` refuses memory in which any record fails its check; ``salvage(from:byteCount:)``
+/// copies the records of such memory that come before the first failure.
 ///
 /// ## Implementation notes
 ///
@@ -89,6 +107,9 @@ public final class SPSCRing: @unchecked Sendable {
     /// never stuck.
     public let maximumRecordSize: Int
 
+    /// The bytes each record takes in the data area besides its payload and the padding to a multiple of 16.
+    public static let recordHeaderByteCount = Layout.recordHeaderSize
+
     private let memory: UnsafeMutableRawPointer
     private let data: UnsafeMutableRawPointer
     private let ownsMemory: Bool
@@ -119,7 +140,7 @@ public final class SPSCRing: @unchecked Sendable {
     ///
     /// Zero-filled memory (a new file) becomes an empty ring. Memory that already holds a ring of the same
     /// capacity (a mapping reopened after a restart, even after `kill -9`) is adopted with every record that was
-    /// written and not released, after checking that its positions and record headers are consistent.
+    /// written and not released, after checking its positions and every record's header and checksum.
     ///
     /// - Parameters:
     ///   - memory: The start of the region, aligned to ``memoryAlignment``. It must stay valid, and nothing else
@@ -143,6 +164,18 @@ public final class SPSCRing: @unchecked Sendable {
         default:
             throw .unknownFormat
         }
+    }
+
+    /// What ``salvage(from:byteCount:)`` copied out of damaged memory.
+    public struct Salvage: Sendable, Equatable {
+        /// The records copied, the oldest first.
+        public var records: Int
+        /// The bytes of the damaged memory that were not copied: the data area from the first record that failed
+        /// its check (or did not fit) up to the head, or everything when no record could be located at all.
+        public var setAsideBytes: Int
+        /// Why the bytes after the records copied were left behind; `nil` when everything was copied, or when the
+        /// rest did not fit into this ring.
+        public var problem: FormatError?
     }
 
     /// Binds the header and fills in everything but the positions, which `format()` or `adopt()` settle.
@@ -200,35 +233,64 @@ public final class SPSCRing: @unchecked Sendable {
         // Relaxed: no other thread can see the ring while it is being initialized.
         let written = head.load(ordering: .relaxed)
         let released = tail.load(ordering: .relaxed)
-        guard released <= written, written - released <= UInt64(capacity),
-            written % Layout.alignment == 0, released % Layout.alignment == 0
-        else { throw .corruptPositions }
-
-        var position = released
-        while position < written {
-            let offset = Int(position & mask)
-            let header = loadHeader(at: offset)
-            switch header.tag {
-            case Layout.recordTag:
-                guard header.length <= maximumRecordSize,
-                    offset + Layout.footprint(ofPayload: header.length) <= capacity
-                else { throw .corruptRecord }
-                position += UInt64(Layout.footprint(ofPayload: header.length))
-            case Layout.paddingTag:
-                guard header.length == capacity - offset - Layout.recordHeaderSize else { throw .corruptRecord }
-                position += UInt64(capacity - offset)
-                // The producer publishes a padding record together with the record after it.
-                guard position < written else { throw .corruptRecord }
-            default:
-                throw .corruptRecord
-            }
+        guard Layout.positionsAreConsistent(tail: released, head: written, capacity: capacity) else {
+            throw .corruptPositions
         }
-        guard position == written else { throw .corruptRecord }
+        let walk = Layout.walk(
+            data: UnsafeRawPointer(data), capacity: capacity, available: capacity, from: released, to: written
+        ) { _ in true }
+        if let problem = walk.problem { throw problem }
 
         producerHead = written
         producerTailSnapshot = released
         consumerTail = released
         consumerHeadSnapshot = written
+    }
+
+    /// Copies into this ring, in order, every record of the ring in `source` that passes its checks, up to the
+    /// first that does not: the valid prefix of memory that ``init(memory:byteCount:)`` refused.
+    ///
+    /// The source may be any damaged ring: cut short, of another capacity, with positions that contradict each
+    /// other (the records are then followed from the tail for as long as they verify). Nothing in it is trusted
+    /// beyond `byteCount` bytes, and it is only read.
+    ///
+    /// - Parameters:
+    ///   - source: The damaged ring's memory, 8-byte aligned (a mapping is).
+    ///   - byteCount: How many bytes of it may be read.
+    /// - Returns: How many records were copied and how many bytes were left behind.
+    /// - Important: Producer thread only. This ring must have room for the records; when the source has a larger
+    ///   capacity, the records that no longer fit are left behind like damaged ones.
+    public func salvage(from source: UnsafeRawPointer, byteCount: Int) -> Salvage {
+        guard byteCount >= Self.headerByteCount,
+            source.load(fromByteOffset: Layout.magicOffset, as: UInt64.self) == Layout.magic
+        else { return Salvage(records: 0, setAsideBytes: byteCount, problem: .unknownFormat) }
+        let sourceCapacity = source.load(fromByteOffset: Layout.capacityOffset, as: UInt64.self)
+        guard sourceCapacity >= UInt64(Self.minimumCapacity), sourceCapacity <= UInt64(Self.maximumCapacity),
+            sourceCapacity & (sourceCapacity - 1) == 0
+        else { return Salvage(records: 0, setAsideBytes: byteCount, problem: .unknownFormat) }
+        let released = source.load(fromByteOffset: Layout.tailOffset, as: UInt64.self)
+        guard released % Layout.alignment == 0 else {
+            return Salvage(records: 0, setAsideBytes: byteCount, problem: .corruptPositions)
+        }
+        let capacity = Int(sourceCapacity)
+        let written = source.load(fromByteOffset: Layout.headOffset, as: UInt64.self)
+        // A head that cannot be right says nothing about where the records end: follow them across at most one
+        // whole data area, where the position-seeded checksums stop the walk at the first stale record.
+        let positionsProblem: FormatError? =
+            Layout.positionsAreConsistent(tail: released, head: written, capacity: capacity) ? nil : .corruptPositions
+        let end = positionsProblem == nil ? written : released &+ sourceCapacity
+        var records = 0
+        let walk = Layout.walk(
+            data: source + Self.headerByteCount, capacity: capacity,
+            available: min(capacity, byteCount - Self.headerByteCount), from: released, to: end
+        ) { payload in
+            guard payload.count <= maximumRecordSize,
+                tryWrite(count: payload.count, { $0.copyMemory(from: payload) })
+            else { return false }
+            records += 1
+            return true
+        }
+        return Salvage(records: records, setAsideBytes: Int(end &- walk.end), problem: walk.problem ?? positionsProblem)
     }
 
     // MARK: - Producer
@@ -250,7 +312,7 @@ public final class SPSCRing: @unchecked Sendable {
         let offset = Int(producerHead & mask)
         let contiguous = capacity - offset
         // A record that would cross the end of the data area starts at offset 0 instead, after a padding record
-        // that covers the `contiguous` bytes left (always at least one header, since offsets are 8-aligned).
+        // that covers the `contiguous` bytes left (always at least one header: offsets are multiples of its size).
         let padding = footprint <= contiguous ? 0 : contiguous
         // `needed` is below `capacity` (padding only happens when `contiguous < footprint <= capacity / 2`) and
         // head never runs more than `capacity` ahead of tail, so this UInt64 arithmetic cannot overflow or
@@ -266,14 +328,22 @@ public final class SPSCRing: @unchecked Sendable {
         }
 
         var recordOffset = offset
+        var recordPosition = producerHead
         if padding != 0 {
-            storeHeader(at: offset, length: padding - Layout.recordHeaderSize, tag: Layout.paddingTag)
+            storeHeader(
+                at: offset, length: padding - Layout.recordHeaderSize, tag: Layout.paddingTag,
+                checksum: Layout.checksum(of: UnsafeRawBufferPointer(start: nil, count: 0), at: producerHead))
             recordOffset = 0
+            recordPosition += UInt64(padding)
         }
-        storeHeader(at: recordOffset, length: count, tag: Layout.recordTag)
         // The record ends inside the data area (it fit before the end, or it starts at 0 and is at most half the
         // area), in space the consumer has released.
-        fill(UnsafeMutableRawBufferPointer(start: data + recordOffset + Layout.recordHeaderSize, count: count))
+        let payload = UnsafeMutableRawBufferPointer(start: data + recordOffset + Layout.recordHeaderSize, count: count)
+        fill(payload)
+        // Checksummed after `fill`, from the bytes the ring holds: what a restart will read is what is verified.
+        storeHeader(
+            at: recordOffset, length: count, tag: Layout.recordTag,
+            checksum: Layout.checksum(of: UnsafeRawBufferPointer(payload), at: recordPosition))
 
         producerHead += needed
         // Releasing pairs with the consumer's acquiring load in `read(from:)`: the headers and payload written
@@ -382,24 +452,23 @@ public final class SPSCRing: @unchecked Sendable {
 
     // MARK: - Record headers
 
-    private func storeHeader(at offset: Int, length: Int, tag: UInt32) {
-        // Offsets are multiples of 8 below `capacity`, so the 8-byte header is aligned and inside the data area.
+    private func storeHeader(at offset: Int, length: Int, tag: UInt32, checksum: UInt64) {
+        // Offsets are multiples of 16 below `capacity`, so the 16-byte header is aligned and inside the data area.
         // Lengths are below `maximumCapacity / 2`, so they fit a UInt32.
         data.storeBytes(of: UInt32(truncatingIfNeeded: length), toByteOffset: offset, as: UInt32.self)
         data.storeBytes(of: tag, toByteOffset: offset + 4, as: UInt32.self)
+        data.storeBytes(of: checksum, toByteOffset: offset + 8, as: UInt64.self)
     }
 
-    private func loadHeader(at offset: Int) -> (length: Int, tag: UInt32) {
-        // Same bounds as `storeHeader`.
-        let length = data.load(fromByteOffset: offset, as: UInt32.self)
-        let tag = data.load(fromByteOffset: offset + 4, as: UInt32.self)
-        return (Int(length), tag)
+    private func loadHeader(at offset: Int) -> Layout.RecordHeader {
+        Layout.loadHeader(UnsafeRawPointer(data), at: offset)
     }
 }
 
 extension SPSCRing {
-    /// Why ``SPSCRing/init(memory:byteCount:)`` refused memory: it holds something other than a consistent ring
-    /// of the capacity asked for. The reason is a fixed phrase, so throwing allocates nothing.
+    /// Why ``SPSCRing/init(memory:byteCount:)`` refused memory, or where ``SPSCRing/salvage(from:byteCount:)``
+    /// stopped: it holds something other than a consistent ring of the capacity asked for. The reason is a fixed
+    /// phrase, so throwing allocates nothing.
     public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
         public let reason: StaticString
 
@@ -415,6 +484,10 @@ extension SPSCRing {
         public static let corruptPositions = FormatError("the SPSCRing head and tail positions are inconsistent")
         /// A record header between tail and head is damaged.
         public static let corruptRecord = FormatError("an SPSCRing record header is damaged")
+        /// A record between tail and head does not match its checksum: its bytes are damaged, or stale.
+        public static let checksumMismatch = FormatError("an SPSCRing record does not match its checksum")
+        /// The memory ends before the records do (a file cut short).
+        public static let truncated = FormatError("the SPSCRing memory ends inside its records")
 
         public var description: String { reason.description }
 
@@ -424,23 +497,97 @@ extension SPSCRing {
     }
 }
 
-/// Offsets and constants of the memory layout described on ``SPSCRing``.
+/// Offsets and constants of the memory layout described on ``SPSCRing``, and the checks recovery makes.
 private enum Layout {
-    /// "FGRING" and format version 1.
-    static let magic: UInt64 = 0x4647_5249_4E47_0001
+    /// "FGRING" and format version 2 (version 1 had no checksums).
+    static let magic: UInt64 = 0x4647_5249_4E47_0002
     static let magicOffset = 0
     static let capacityOffset = 8
     static let headOffset = 16
     static let tailOffset = 128
 
-    static let recordHeaderSize = 8
-    static let alignment: UInt64 = 8
-    /// "REC1" and "PAD1": anything else where a header should be is damage, or a stray cursor.
-    static let recordTag: UInt32 = 0x5245_4331
-    static let paddingTag: UInt32 = 0x5041_4431
+    static let recordHeaderSize = 16
+    /// Records start at multiples of the header size: where one ends, a whole header (if only padding) still fits.
+    static let alignment: UInt64 = 16
+    /// "REC2" and "PAD2": anything else where a header should be is damage, or a stray cursor.
+    static let recordTag: UInt32 = 0x5245_4332
+    static let paddingTag: UInt32 = 0x5041_4432
 
-    /// The bytes a record of `count` payload bytes occupies: its header and payload, rounded up to 8.
+    struct RecordHeader {
+        var length: Int
+        var tag: UInt32
+        var checksum: UInt64
+    }
+
+    /// The bytes a record of `count` payload bytes occupies: its header and payload, rounded up to 16.
     static func footprint(ofPayload count: Int) -> Int {
-        recordHeaderSize + ((count + 7) & ~7)
+        recordHeaderSize + ((count + 15) & ~15)
+    }
+
+    static func checksum(of payload: UnsafeRawBufferPointer, at position: UInt64) -> UInt64 {
+        XXH64.hash(payload, seed: position)
+    }
+
+    /// The header at `offset`, which must leave room for a whole header in the memory at `data`.
+    static func loadHeader(_ data: UnsafeRawPointer, at offset: Int) -> RecordHeader {
+        RecordHeader(
+            length: Int(data.load(fromByteOffset: offset, as: UInt32.self)),
+            tag: data.load(fromByteOffset: offset + 4, as: UInt32.self),
+            checksum: data.load(fromByteOffset: offset + 8, as: UInt64.self))
+    }
+
+    /// Whether a tail and head can belong to one ring: in order, at most a data area apart, between records.
+    static func positionsAreConsistent(tail: UInt64, head: UInt64, capacity: Int) -> Bool {
+        tail <= head && head - tail <= UInt64(capacity) && head % alignment == 0 && tail % alignment == 0
+    }
+
+    /// Follows the records of a data area from `start` towards `end`, checking each header and checksum, and hands
+    /// each payload to `visit`, which returns `false` to stop.
+    ///
+    /// - Parameters:
+    ///   - capacity: The data area's size, a power of two; positions map to offsets modulo it.
+    ///   - available: How many bytes of the data area may be read, at most `capacity` (less for a cut-short file).
+    ///   - start: A position that is a multiple of `alignment`.
+    /// - Returns: The position after the last record visited, and why the walk stopped before `end`, if it did
+    ///   for a reason other than `visit`.
+    static func walk(
+        data: UnsafeRawPointer, capacity: Int, available: Int, from start: UInt64, to end: UInt64,
+        _ visit: (UnsafeRawBufferPointer) -> Bool
+    ) -> (end: UInt64, problem: SPSCRing.FormatError?) {
+        let mask = UInt64(capacity) - 1
+        var position = start
+        while position < end {
+            let offset = Int(position & mask)
+            // Offsets are multiples of the header size, so a header fits before the end of the data area;
+            // `available` is what exists of the data area.
+            guard offset + recordHeaderSize <= available else { return (position, .truncated) }
+            let header = loadHeader(data, at: offset)
+            switch header.tag {
+            case recordTag:
+                let footprint = footprint(ofPayload: header.length)
+                guard header.length <= capacity / 2 - recordHeaderSize, offset + footprint <= capacity,
+                    UInt64(footprint) <= end - position
+                else { return (position, .corruptRecord) }
+                guard offset + recordHeaderSize + header.length <= available else { return (position, .truncated) }
+                let payload = UnsafeRawBufferPointer(start: data + offset + recordHeaderSize, count: header.length)
+                guard checksum(of: payload, at: position) == header.checksum else {
+                    return (position, .checksumMismatch)
+                }
+                guard visit(payload) else { return (position, nil) }
+                position += UInt64(footprint)
+            case paddingTag:
+                let covered = UInt64(capacity - offset)
+                // The producer publishes a padding record together with the record after it.
+                guard header.length == capacity - offset - recordHeaderSize, covered < end - position else {
+                    return (position, .corruptRecord)
+                }
+                guard checksum(of: UnsafeRawBufferPointer(start: nil, count: 0), at: position) == header.checksum
+                else { return (position, .checksumMismatch) }
+                position += covered
+            default:
+                return (position, .corruptRecord)
+            }
+        }
+        return (position, nil)
     }
 }

@@ -1,5 +1,3 @@
-public import GaugeCore
-
 /// One MQTT message as it travels through the ingest ring: when it arrived, which source
 /// received it, its topic and its payload, exactly as the broker sent them.
 ///
@@ -28,13 +26,24 @@ public struct IngestMessage {
 
     public var isTruncated: Bool { receivedPayloadCount > payload.count }
 
-    /// The record size for a message, at most `limit`.
-    public static func recordSize(topicCount: Int, payloadCount: Int, limit: Int) -> Int {
-        min(headerSize + topicCount + payloadCount, limit)
+    /// Copies a message into `ring` as one record, unless the ring is full: all the network thread does with it.
+    ///
+    /// Nothing is allocated: one copy of the topic and payload, the ring's checksum and its release store.
+    ///
+    /// - Returns: `false`, having written nothing, when the ring has no room for the record yet.
+    /// - Important: The ring's producer thread only.
+    public static func tryPush(
+        into ring: SPSCRing, arrivedAt: Timestamp, sourceIndex: Int, topic: UnsafeRawBufferPointer,
+        payload: UnsafeRawBufferPointer
+    ) -> Bool {
+        let size = min(headerSize + topic.count + payload.count, ring.maximumRecordSize)
+        return ring.tryWrite(count: size) { record in
+            write(into: record, arrivedAt: arrivedAt, sourceIndex: sourceIndex, topic: topic, payload: payload)
+        }
     }
 
     /// Writes the message into `record`, cutting the payload to the record's size.
-    public static func write(
+    private static func write(
         into record: UnsafeMutableRawBufferPointer, arrivedAt: Timestamp, sourceIndex: Int,
         topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer
     ) {
