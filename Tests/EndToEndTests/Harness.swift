@@ -160,20 +160,34 @@ func eventually(seconds: Double = 20, _ condition: () throws -> Bool) rethrows -
 /// A private mosquitto on a free loopback port.
 final class Broker {
     let port: Int
-    private let child: Child
+    private let config: String
+    private let log: String
+    private var child: Child
 
     /// - Parameter settings: mosquitto.conf lines added to the defaults.
     init(in scratch: ScratchDirectory, settings: [String] = []) throws {
         port = try freeLoopbackPort()
-        let config = scratch.path("mosquitto.conf")
+        config = scratch.path("mosquitto.conf")
+        log = scratch.path("mosquitto.log")
         try (["listener \(port) 127.0.0.1", "allow_anonymous true", "persistence false"] + settings)
             .map { $0 + "\n" }.joined()
             .write(toFile: config, atomically: true, encoding: .utf8)
-        child = try Child(try which("mosquitto"), ["-c", config], output: scratch.path("mosquitto.log"))
-        let port = self.port
-        guard eventually(seconds: 10, { Self.accepts(port: port) }) else {
+        child = try Self.start(config: config, port: port, log: log)
+    }
+
+    private static func start(config: String, port: Int, log: String) throws -> Child {
+        let child = try Child(try which("mosquitto"), ["-c", config], output: log)
+        guard eventually(seconds: 10, { accepts(port: port) }) else {
             throw HarnessError("mosquitto did not start: \(child.output)")
         }
+        return child
+    }
+
+    /// Stops the broker as its service would be stopped (SIGTERM: a persistent broker saves its sessions and their
+    /// queued messages) and starts it again on the same port.
+    func restart() throws {
+        child.stop()
+        child = try Self.start(config: config, port: port, log: log + ".\(Date().timeIntervalSince1970)")
     }
 
     static func accepts(port: Int) -> Bool {
