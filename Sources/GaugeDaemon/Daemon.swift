@@ -18,6 +18,8 @@ import Synchronization
 /// main thread waits for signals.
 public final class Daemon: @unchecked Sendable {
     private let config: Config
+    /// Read again on SIGHUP.
+    private let configPath: String
     private let logger: Logger
     private let notifier = ServiceNotifier()
 
@@ -25,8 +27,9 @@ public final class Daemon: @unchecked Sendable {
     /// rest when it fills (QoS 1), so nothing is dropped.
     static let ringCapacity = 8 << 20
 
-    public init(config: Config, logger: Logger) {
+    public init(config: Config, configPath: String, logger: Logger) {
         self.config = config
+        self.configPath = configPath
         self.logger = logger
     }
 
@@ -95,7 +98,7 @@ public final class Daemon: @unchecked Sendable {
         while true {
             let signal = signals.wait()
             if signal == SIGHUP {
-                logger.info("SIGHUP: reloading is not supported yet; ignored")
+                reload(processing)
                 continue
             }
             logger.info("signal \(signal): draining and stopping")
@@ -115,6 +118,32 @@ public final class Daemon: @unchecked Sendable {
             "stopped: \(c.messages) messages, \(c.uplinks) uplinks, \(c.samples) samples, \(c.rejects) rejects, \(c.transitions) alert transitions"
         )
         if let failure { throw failure }
+    }
+
+    /// SIGHUP: reopens the alert log and takes the config file's gauges and thresholds, between two batches, so no
+    /// message waits for more than the reload and every unchanged gauge keeps its alerts and detector state. A
+    /// config that no longer reads keeps the running one; what only a restart can change is said so.
+    private func reload(_ processing: PipelineThread) {
+        notifier.reloading()
+        var reload = PipelineThread.Reload()
+        do {
+            let fresh = try Config.load(path: configPath)
+            reload.gauges = fresh.gauges
+            if fresh.mqtt != config.mqtt || fresh.sources != config.sources || fresh.storage != config.storage
+                || fresh.alerts != config.alerts
+            {
+                logger.warning("SIGHUP: changes outside the gauges take effect at the next restart")
+            }
+        } catch {
+            logger.error("SIGHUP: \(configPath) does not load, keeping the running gauges:\n\(error)")
+        }
+        guard processing.reload(reload) else {
+            logger.error("SIGHUP: the pipeline did not take the reload within 30 s")
+            return notifier.ready(status: "reload pending")
+        }
+        let gauges = reload.gauges.map { "\($0.count) gauges" } ?? "the running gauges"
+        logger.notice("SIGHUP: alert log reopened; running with \(gauges)")
+        notifier.ready(status: "reloaded: \(gauges)")
     }
 
     /// Runs on libmosquitto's thread: one copy into the ring, then return. When the ring is full

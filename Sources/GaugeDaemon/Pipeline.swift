@@ -36,7 +36,7 @@ public final class Pipeline {
     private var committedCounters = Counters()
     private let formats: [EnvelopeFormat]
     private var monitors: [GaugeMonitor]
-    private let gaugeByDevEUI: [UInt64: Int]
+    private var gaugeByDevEUI: [UInt64: Int]
     private let store: Store
     private let text: AlertText
     private let replay: Bool
@@ -67,7 +67,25 @@ public final class Pipeline {
         monitors = try Self.committedMonitors(of: gauges, in: store)
         isChanged = Array(repeating: false, count: gauges.count)
         isStateUnpublished = Array(repeating: false, count: gauges.count)
-        gaugeByDevEUI = Dictionary(gauges.enumerated().map { ($1.devEUI, $0) }, uniquingKeysWith: { first, _ in first })
+        gaugeByDevEUI = Self.index(gauges)
+    }
+
+    private static func index(_ gauges: [GaugeSettings]) -> [UInt64: Int] {
+        Dictionary(gauges.enumerated().map { ($1.devEUI, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Takes a reloaded config's gauges between batches: each gauge continues from its committed state (open
+    /// alerts, holds, rate window) under its new settings; a gauge no longer configured is dropped, a new one starts
+    /// fresh.
+    public func reload(gauges: [GaugeSettings], at now: Timestamp) throws(SQLiteError) {
+        try store.saveGauges(gauges, at: now)
+        monitors = try Self.committedMonitors(of: gauges, in: store)
+        isChanged = Array(repeating: false, count: gauges.count)
+        changedMonitors.removeAll()
+        isStateUnpublished = Array(repeating: false, count: gauges.count)
+        unpublishedStates.removeAll()
+        gaugeByDevEUI = Self.index(gauges)
+        nextSilenceCheck = Timestamp(unixMilliseconds: .min)
     }
 
     deinit {

@@ -28,6 +28,16 @@ final class PipelineThread: @unchecked Sendable {
     private let notifier = ServiceNotifier()
     /// Since when, and why, the database has refused batches; `nil` while it takes them.
     private var storageTrouble: (since: Timestamp, error: String)?
+    /// A reload the main thread asked for, applied between batches; `reloads` counts the ones done.
+    private let reloadRequest = Mutex<Reload?>(nil)
+    private let reloads = Atomic(0)
+
+    /// What a SIGHUP changes: the alert log is reopened (logrotate moved it), the gauges replaced when the config
+    /// still reads.
+    struct Reload: Sendable {
+        var gauges: [GaugeSettings]?
+    }
+
     /// Uplinks older than this lose their frame bytes; `nil` keeps them.
     private let retainUplinksSeconds: Int64?
     /// When retention may run next: it works in small steps, only while no message waits.
@@ -79,6 +89,37 @@ final class PipelineThread: @unchecked Sendable {
         return total
     }
 
+    /// Asks for `reload` between batches and waits (up to `seconds`) until it is done; returns whether it was.
+    func reload(_ reload: Reload, seconds: Double = 30) -> Bool {
+        let done = reloads.load(ordering: .acquiring) + 1
+        reloadRequest.withLock { $0 = reload }
+        var waited = 0.0
+        while reloads.load(ordering: .acquiring) < done {
+            guard waited < seconds else { return false }
+            usleep(10_000)
+            waited += 0.01
+        }
+        return true
+    }
+
+    /// Applies a requested reload: called between batches, on the pipeline thread.
+    private func applyReload() throws(SQLiteError) {
+        guard let reload = reloadRequest.withLock({ request in defer { request = nil }; return request }) else { return }
+        do {
+            try alertLog.reopen()
+        } catch {
+            logger.error("\(error)")
+        }
+        if let gauges = reload.gauges {
+            let now = Timestamp.now()
+            try pipeline.reload(gauges: gauges, at: now)
+            for (gaugeID, payload) in pipeline.allStates(now: now) {
+                outbox.publishState(gaugeID: gaugeID, payload: payload)
+            }
+        }
+        reloads.add(1, ordering: .releasing)
+    }
+
     /// Waits (up to `seconds`) until the ring is empty and every alert event is acknowledged.
     func waitUntilIdle(seconds: Double = 2) {
         var waited = 0.0
@@ -105,6 +146,7 @@ final class PipelineThread: @unchecked Sendable {
         while true {
             let stopping = stopRequested.load(ordering: .acquiring)
             do {
+                try applyReload()
                 let processed = try processBatch()
                 try outbox.settle(store: store, now: .now())
                 if let trouble = storageTrouble {

@@ -21,4 +21,12 @@ struct SignalWaiter {
         while sigwait(&set, &received) != 0 {}
         return received
     }
+
+    /// Waits at most `milliseconds` for a signal; `nil` when none came, so the caller can do its periodic work.
+    func wait(milliseconds: Int) -> Int32? {
+        var set = self.set
+        var timeout = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+        let signal = sigtimedwait(&set, nil, &timeout)
+        return signal > 0 ? signal : nil
+    }
 }

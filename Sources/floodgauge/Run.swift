@@ -12,7 +12,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let loaded = try config.load()
-        let daemon = Daemon(config: loaded, logger: Logger(label: "floodgauge"))
+        let daemon = Daemon(config: loaded, configPath: config.resolvedPath, logger: Logger(label: "floodgauge"))
         do {
             try daemon.run()
         } catch {
