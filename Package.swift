@@ -51,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "GaugeSystemd",
-            dependencies: ["CSystemd"],
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: settings
         ),
 
@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "floodgauge",
             dependencies: [
-                "GaugeCore", "GaugeDaemon", "GaugeStore",
+                "GaugeCore", "GaugeDaemon", "GaugeStore", "GaugeSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -29,6 +29,7 @@ public final class Pipeline {
         public var gaugeID: String
         public var payload: String
         public var logLine: String
+        public var transition: AlertTransition
     }
 
     public private(set) var counters = Counters()
@@ -302,6 +303,8 @@ public final class Pipeline {
         let logLine = text.logLine(transition, gauge: gauge)
         try store.saveTransition(transition, emittedAt: now, payload: payload, logLine: logLine)
         newEvents.append(
-            StoredEvent(eventID: transition.eventID, gaugeID: gauge.id, payload: payload, logLine: logLine))
+            StoredEvent(
+                eventID: transition.eventID, gaugeID: gauge.id, payload: payload, logLine: logLine,
+                transition: transition))
     }
 }

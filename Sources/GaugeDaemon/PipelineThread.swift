@@ -184,6 +184,36 @@ final class PipelineThread: @unchecked Sendable {
         return more
     }
 
+    /// The journal priority of a transition follows its severity, so `journalctl -p warning` shows moderate and up.
+    static func level(_ severity: Severity) -> Logger.Level {
+        switch severity {
+        case .minor: .notice
+        case .moderate: .warning
+        case .severe: .error
+        case .extreme: .critical
+        }
+    }
+
+    /// Every transition's journal entry has the same `MESSAGE_ID` (`journalctl MESSAGE_ID=…` lists alerts and nothing
+    /// else) and fields to filter by.
+    static let alertMessageID = "205a0d52267e40ebb3f7d9093e49dc29"
+
+    static func fields(_ event: Pipeline.StoredEvent) -> Logger.Metadata {
+        let transition = event.transition
+        var fields: Logger.Metadata = [
+            "MESSAGE_ID": "\(alertMessageID)",
+            "FLOODGAUGE_GAUGE": "\(event.gaugeID)",
+            "FLOODGAUGE_KIND": "\(transition.alert.kind.rawValue)",
+            "FLOODGAUGE_TRANSITION": "\(transition.transition.rawValue)",
+            "FLOODGAUGE_SEVERITY": "\(transition.severity.rawValue)",
+            "FLOODGAUGE_ALERT_ID": "\(transition.alert.alertID)",
+            "FLOODGAUGE_EVENT_ID": "\(event.eventID)",
+        ]
+        if let level = transition.levelCM { fields["FLOODGAUGE_LEVEL_CM"] = "\(JSONWriter.number(AlertText.rounded(level)))" }
+        if let stage = transition.stage, transition.alert.kind == .level { fields["FLOODGAUGE_STAGE"] = "\(stage)" }
+        return fields
+    }
+
     /// After a failed transaction: the pipeline forgets the batch, and the operator hears why, once per cause.
     /// Returns `false` when even the committed state cannot be read back, which only a restart can mend.
     private func recover(from error: SQLiteError) -> Bool {
@@ -233,7 +263,7 @@ final class PipelineThread: @unchecked Sendable {
                 // full disk must not stop the daemon. Say so where the operator looks.
                 logger.error("\(error)")
             }
-            logger.notice("\(event.logLine)")
+            logger.log(level: Self.level(event.transition.severity), "\(event.logLine)", metadata: Self.fields(event))
             outbox.publish(eventID: event.eventID, gaugeID: event.gaugeID, payload: event.payload)
         }
         for (gaugeID, payload) in pipeline.takeChangedStates(now: .now()) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GaugeStore
+import GaugeSystemd
 import Logging
 
 #if canImport(Glibc)
@@ -27,8 +28,11 @@ struct Floodgauge: ParsableCommand {
         // Under systemd stdout is a socket and C stdio would buffer it fully: log lines must
         // appear as they happen.
         setvbuf(stdout, nil, _IOLBF, 0)
+        // Under systemd, straight to the journal with structured fields; elsewhere one line each on stderr.
+        let journal = JournalLogHandler.isStandardErrorJournal
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler: any LogHandler =
+                journal ? JournalLogHandler(identifier: "floodgauge") : StreamLogHandler.standardError(label: label)
             handler.logLevel = .info
             return handler
         }
