@@ -95,14 +95,25 @@ public final class Daemon: @unchecked Sendable {
             throw DaemonError("\(error)")
         }
 
+        // systemd wants WATCHDOG=1 at least every half interval; STATUS= every few seconds is plenty for people.
+        let watchdog = notifier.watchdogInterval.map { Int64($0 / 1000) }
+        let tick = watchdog.map { Int(min(max($0 / 4, 10), 1000)) } ?? 1000
+        var nextStatus = Liveness.monotonicMilliseconds()
         while true {
-            let signal = signals.wait()
-            if signal == SIGHUP {
-                reload(processing)
-                continue
+            if let signal = signals.wait(milliseconds: tick) {
+                if signal == SIGHUP {
+                    reload(processing)
+                    continue
+                }
+                logger.info("signal \(signal): draining and stopping")
+                break
             }
-            logger.info("signal \(signal): draining and stopping")
-            break
+            // Only while the pipeline goes round: a stuck one gets the process killed and restarted.
+            if let watchdog, processing.liveness.isAlive(withinMilliseconds: watchdog / 2) { notifier.watchdog() }
+            if Liveness.monotonicMilliseconds() >= nextStatus {
+                notifier.status(Self.status(processing.counters, connected: client.isConnected))
+                nextStatus += 5000
+            }
         }
         notifier.stopping()
         // Stop receiving first: everything the broker counts as delivered is in the ring, and the
@@ -118,6 +129,12 @@ public final class Daemon: @unchecked Sendable {
             "stopped: \(c.messages) messages, \(c.uplinks) uplinks, \(c.samples) samples, \(c.rejects) rejects, \(c.transitions) alert transitions"
         )
         if let failure { throw failure }
+    }
+
+    /// The line `systemctl status` shows.
+    static func status(_ c: Pipeline.Counters, connected: Bool) -> String {
+        "broker \(connected ? "connected" : "disconnected"); \(c.messages) messages, \(c.samples) samples, "
+            + "\(c.rejects) rejects, \(c.openAlerts) active alerts"
     }
 
     /// SIGHUP: reopens the alert log and takes the config file's gauges and thresholds, between two batches, so no

@@ -21,6 +21,8 @@ public final class Pipeline {
         /// Uplinks from a DevEUI no gauge has: stored, but not decoded.
         public var unknownDevices = 0
         public var transitions = 0
+        /// Alerts raised and not yet cleared, over all gauges: not a count of what was seen, but what STATUS= shows.
+        public var openAlerts = 0
     }
 
     /// A transition stored in the current batch, to be published and logged once it commits.
@@ -69,6 +71,13 @@ public final class Pipeline {
         isChanged = Array(repeating: false, count: gauges.count)
         isStateUnpublished = Array(repeating: false, count: gauges.count)
         gaugeByDevEUI = Self.index(gauges)
+        countOpenAlerts()
+    }
+
+    /// Counts the monitors' open alerts, after they were loaded from the store.
+    private func countOpenAlerts() {
+        counters.openAlerts = monitors.reduce(0) { $0 + $1.activeAlerts.count }
+        committedCounters = counters
     }
 
     private static func index(_ gauges: [GaugeSettings]) -> [UInt64: Int] {
@@ -87,6 +96,7 @@ public final class Pipeline {
         unpublishedStates.removeAll()
         gaugeByDevEUI = Self.index(gauges)
         nextSilenceCheck = Timestamp(unixMilliseconds: .min)
+        countOpenAlerts()
     }
 
     deinit {
@@ -299,6 +309,11 @@ public final class Pipeline {
 
     private func record(_ transition: AlertTransition, gauge: GaugeSettings, now: Timestamp) throws(SQLiteError) {
         counters.transitions += 1
+        switch transition.transition {
+        case .raised: counters.openAlerts += 1
+        case .cleared: counters.openAlerts -= 1
+        case .escalated, .deescalated: break
+        }
         let payload = text.eventJSON(transition, gauge: gauge, emittedAt: now, replay: replay)
         let logLine = text.logLine(transition, gauge: gauge)
         try store.saveTransition(transition, emittedAt: now, payload: payload, logLine: logLine)

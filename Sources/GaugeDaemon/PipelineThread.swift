@@ -28,6 +28,10 @@ final class PipelineThread: @unchecked Sendable {
     private let notifier = ServiceNotifier()
     /// Since when, and why, the database has refused batches; `nil` while it takes them.
     private var storageTrouble: (since: Timestamp, error: String)?
+    let liveness = Liveness()
+    /// What STATUS= and the exit line report, as of the last commit; read from any thread.
+    private let committed = Mutex(Pipeline.Counters())
+
     /// A reload the main thread asked for, applied between batches; `reloads` counts the ones done.
     private let reloadRequest = Mutex<Reload?>(nil)
     private let reloads = Atomic(0)
@@ -89,6 +93,9 @@ final class PipelineThread: @unchecked Sendable {
         return total
     }
 
+    /// The pipeline's counters as of the last commit.
+    var counters: Pipeline.Counters { committed.withLock { $0 } }
+
     /// Asks for `reload` between batches and waits (up to `seconds`) until it is done; returns whether it was.
     func reload(_ reload: Reload, seconds: Double = 30) -> Bool {
         let done = reloads.load(ordering: .acquiring) + 1
@@ -144,6 +151,7 @@ final class PipelineThread: @unchecked Sendable {
         }
         var pause: useconds_t = 100_000
         while true {
+            liveness.beat()
             let stopping = stopRequested.load(ordering: .acquiring)
             do {
                 try applyReload()
@@ -165,7 +173,11 @@ final class PipelineThread: @unchecked Sendable {
                     logger.warning("stopping while the database refuses writes: the ring file keeps what is not stored")
                     return
                 }
-                usleep(pause)
+                // In small steps, each a beat: a database that refuses writes is waited out, not a stuck thread.
+                for _ in 0..<(pause / 100_000) {
+                    usleep(100_000)
+                    liveness.beat()
+                }
                 pause = min(pause * 2, 10_000_000)
             }
         }
@@ -253,6 +265,8 @@ final class PipelineThread: @unchecked Sendable {
             try pipeline.saveMemories()
         }
         pipeline.batchCommitted()
+        let counters = pipeline.counters
+        committed.withLock { $0 = counters }
         // Only now is the batch durable in SQLite: its space in the ring may be reused.
         ring.release(upTo: cursor)
         for event in pipeline.takeNewEvents() {

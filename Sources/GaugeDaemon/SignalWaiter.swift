@@ -15,13 +15,6 @@ struct SignalWaiter {
         pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 
-    func wait() -> Int32 {
-        var received: Int32 = 0
-        var set = self.set
-        while sigwait(&set, &received) != 0 {}
-        return received
-    }
-
     /// Waits at most `milliseconds` for a signal; `nil` when none came, so the caller can do its periodic work.
     func wait(milliseconds: Int) -> Int32? {
         var set = self.set
