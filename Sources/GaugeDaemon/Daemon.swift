@@ -64,6 +64,12 @@ public final class Daemon: @unchecked Sendable {
             client.subscribe(source.topic, qos: Int32(source.qos), sharedGroup: source.sharedGroup)
         }
         let outbox = Outbox(client: client, prefix: config.mqtt.prefix)
+        // Issue 6: the status topic, fatal broker failures, liveness and metrics.
+        let liveness = Liveness()
+        let fatal = FatalStop()
+        let status = StatusTopic(prefix: config.mqtt.prefix)
+        let metrics = MetricsBoard()
+        client.attachDaemonHooks(status: status, liveness: liveness, fatal: fatal, settings: config.mqtt)
         let ready = FirstTime()
         client.onMessage = { [ring] subscription, topic, payload in
             Self.enqueue(ring: ring, topic: topic, payload: payload, source: subscription)
@@ -79,12 +85,15 @@ public final class Daemon: @unchecked Sendable {
 
         let processing = PipelineThread(
             ring: ring, pipeline: pipeline, store: store, outbox: outbox, alertLog: alertLog, logger: logger,
-            retainUplinksSeconds: config.storage.retainUplinksSeconds)
+            retainUplinksSeconds: config.storage.retainUplinksSeconds, liveness: liveness, metrics: metrics)
         // What the ring still holds was acknowledged to the broker before the last run ended: it
         // reaches SQLite before anything new is accepted.
         let left = try processing.drain()
         if left > 0 { logger.notice("stored \(left) messages the ring held from the previous run") }
         try processing.start()
+        let metricsServer = try MetricsEndpoint(
+            board: metrics, liveness: liveness, ring: ring, outbox: outbox, client: client
+        ).serve(at: config.metrics.listen)
         do {
             try client.start()
         } catch {
@@ -106,15 +115,17 @@ public final class Daemon: @unchecked Sendable {
         // pipeline commits all of it before it ends. Alerts it cannot publish now stay in the
         // outbox and are sent on the next start.
         processing.waitUntilIdle()
+        status.publishOffline(client, at: .now())
         client.stop()
         let failure = processing.join()
+        metricsServer?.stop()
         // Both threads are gone, so nothing uses the mapping any more: it may be unmapped now.
         withExtendedLifetime(ringFile) {}
         let c = pipeline.counters
         logger.info(
             "stopped: \(c.messages) messages, \(c.uplinks) uplinks, \(c.samples) samples, \(c.rejects) rejects, \(c.transitions) alert transitions"
         )
-        if let failure { throw failure }
+        if let failure = fatal.error ?? failure { throw failure }
     }
 
     /// Runs on libmosquitto's thread: one copy into the ring, then return. When the ring is full

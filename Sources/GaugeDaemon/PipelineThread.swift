@@ -32,6 +32,10 @@ final class PipelineThread: @unchecked Sendable {
     private let retainUplinksSeconds: Int64?
     /// When retention may run next: it works in small steps, only while no message waits.
     private var nextPruning = Timestamp(unixMilliseconds: 0)
+    /// Told after every loop turn that committed or found nothing to do.
+    private let liveness: Liveness
+    /// Given the pipeline's state after every such turn, for the metrics.
+    private let metrics: MetricsBoard
 
     /// Small enough that a step takes milliseconds, so a message arriving meanwhile barely waits.
     static let pruningStep = 500
@@ -42,9 +46,11 @@ final class PipelineThread: @unchecked Sendable {
 
     init(
         ring: SPSCRing, pipeline: Pipeline, store: Store, outbox: Outbox, alertLog: AlertLog, logger: Logger,
-        retainUplinksSeconds: Int64?
+        retainUplinksSeconds: Int64?, liveness: Liveness, metrics: MetricsBoard
     ) {
         self.retainUplinksSeconds = retainUplinksSeconds
+        self.liveness = liveness
+        self.metrics = metrics
         self.ring = ring
         self.pipeline = pipeline
         self.store = store
@@ -113,6 +119,8 @@ final class PipelineThread: @unchecked Sendable {
                     storageTrouble = nil
                     pause = 100_000
                 }
+                liveness.pipelineProgressed(at: .now())
+                metrics.update(from: pipeline)
                 if processed == 0 {
                     if stopping { return }
                     if try !pruneOldUplinks() { usleep(1000) }
