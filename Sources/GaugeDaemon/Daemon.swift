@@ -90,10 +90,10 @@ public final class Daemon: @unchecked Sendable {
         // reaches SQLite before anything new is accepted.
         let left = try processing.drain()
         if left > 0 { logger.notice("stored \(left) messages the ring held from the previous run") }
-        try processing.start()
         let metricsServer = try MetricsEndpoint(
             board: metrics, liveness: liveness, ring: ring, outbox: outbox, client: client
         ).serve(at: config.metrics.listen)
+        try processing.start()
         do {
             try client.start()
         } catch {

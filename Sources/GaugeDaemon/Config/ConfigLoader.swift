@@ -137,8 +137,10 @@ private struct ConfigSchema {
         mqtt.certFile = r.optional("cert_file", absolutePath)?.value
         mqtt.keyFile = r.optional("key_file", absolutePath)?.value
         r.update(&mqtt.tlsVerifyHostname, "tls_verify_hostname")
-        if (mqtt.certFile == nil) != (mqtt.keyFile == nil) {
-            r.report(mqtt.certFile == nil ? "cert_file" : "key_file", "is required with the other of cert_file and key_file")
+        switch (r.has("cert_file"), r.has("key_file")) {
+        case (true, false): r.report("key_file", "is required with cert_file")
+        case (false, true): r.report("cert_file", "is required with key_file")
+        default: break
         }
         for key in ["cert_file", "key_file", "tls_verify_hostname"] where r.has(key) && mqtt.caFile == nil {
             r.report(key, "needs ca_file: TLS is on only with a CA to check the broker against")

@@ -18,7 +18,8 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
             host = text[text.index(after: text.startIndex)..<close]
             port = text[text.index(close, offsetBy: 2)...]
         } else {
-            guard let colon = text.lastIndex(of: ":") else { return nil }
+            // An IPv6 address needs its brackets: without them its last group would read as the port.
+            guard let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") else { return nil }
             host = text[..<colon]
             port = text[text.index(after: colon)...]
         }
