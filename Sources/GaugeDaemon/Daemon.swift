@@ -67,6 +67,12 @@ public final class Daemon: @unchecked Sendable {
             client.subscribe(source.topic, qos: Int32(source.qos), sharedGroup: source.sharedGroup)
         }
         let outbox = Outbox(client: client, prefix: config.mqtt.prefix)
+        // The status topic, fatal broker failures, liveness and metrics.
+        let liveness = Liveness()
+        let fatal = FatalStop()
+        let status = StatusTopic(prefix: config.mqtt.prefix)
+        let metrics = MetricsBoard()
+        client.attachDaemonHooks(status: status, liveness: liveness, fatal: fatal, settings: config.mqtt)
         let ready = FirstTime()
         client.onMessage = { [ring] subscription, topic, payload in
             Self.enqueue(ring: ring, topic: topic, payload: payload, source: subscription)
@@ -82,11 +88,14 @@ public final class Daemon: @unchecked Sendable {
 
         let processing = PipelineThread(
             ring: ring, pipeline: pipeline, store: store, outbox: outbox, alertLog: alertLog, logger: logger,
-            retainUplinksSeconds: config.storage.retainUplinksSeconds)
+            retainUplinksSeconds: config.storage.retainUplinksSeconds, liveness: liveness, metrics: metrics)
         // What the ring still holds was acknowledged to the broker before the last run ended: it
         // reaches SQLite before anything new is accepted.
         let left = try processing.drain()
         if left > 0 { logger.notice("stored \(left) messages the ring held from the previous run") }
+        let metricsServer = try MetricsEndpoint(
+            board: metrics, liveness: liveness, ring: ring, outbox: outbox, client: client
+        ).serve(at: config.metrics.listen)
         try processing.start()
         do {
             try client.start()
@@ -105,13 +114,14 @@ public final class Daemon: @unchecked Sendable {
                     reload(processing)
                     continue
                 }
-                logger.info("signal \(signal): draining and stopping")
+                // A fatal broker error wakes this wait with SIGTERM too; its own line follows at the end.
+                logger.info(fatal.error == nil ? "signal \(signal): draining and stopping" : "draining and stopping")
                 break
             }
             // Only while the pipeline goes round: a stuck one gets the process killed and restarted.
-            if let watchdog, processing.liveness.isAlive(withinMilliseconds: watchdog / 2) { notifier.watchdog() }
+            if let watchdog, liveness.isAlive(stallLimit: watchdog / 2) { notifier.watchdog() }
             if Liveness.monotonicMilliseconds() >= nextStatus {
-                notifier.status(Self.status(processing.counters, connected: client.isConnected))
+                notifier.status(Self.status(metrics.snapshot.counters, connected: client.isConnected))
                 nextStatus += 5000
             }
         }
@@ -120,15 +130,17 @@ public final class Daemon: @unchecked Sendable {
         // pipeline commits all of it before it ends. Alerts it cannot publish now stay in the
         // outbox and are sent on the next start.
         processing.waitUntilIdle()
+        status.publishOffline(client, at: .now())
         client.stop()
         let failure = processing.join()
+        metricsServer?.stop()
         // Both threads are gone, so nothing uses the mapping any more: it may be unmapped now.
         withExtendedLifetime(ringFile) {}
         let c = pipeline.counters
         logger.info(
             "stopped: \(c.messages) messages, \(c.uplinks) uplinks, \(c.samples) samples, \(c.rejects) rejects, \(c.transitions) alert transitions"
         )
-        if let failure { throw failure }
+        if let failure = fatal.error ?? failure { throw failure }
     }
 
     /// The line `systemctl status` shows.

@@ -257,6 +257,9 @@ public final class Pipeline {
         return unpublishedStates.map { (monitors[$0].gauge.id, GaugeStateJSON.render(monitors[$0], updatedAt: now)) }
     }
 
+    /// Every gauge's monitor, in config order: for the metrics, which copy what they need after a commit.
+    public var gaugeMonitors: [GaugeMonitor] { monitors }
+
     /// The state of every gauge, as the store last committed it: published once connected.
     public func allStates(now: Timestamp) -> [(gaugeID: String, payload: String)] {
         monitors.map { ($0.gauge.id, GaugeStateJSON.render($0, updatedAt: now)) }

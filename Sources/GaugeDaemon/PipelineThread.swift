@@ -28,9 +28,6 @@ final class PipelineThread: @unchecked Sendable {
     private let notifier = ServiceNotifier()
     /// Since when, and why, the database has refused batches; `nil` while it takes them.
     private var storageTrouble: (since: Timestamp, error: String)?
-    let liveness = Liveness()
-    /// What STATUS= and the exit line report, as of the last commit; read from any thread.
-    private let committed = Mutex(Pipeline.Counters())
 
     /// A reload the main thread asked for, applied between batches; `reloads` counts the ones done.
     private let reloadRequest = Mutex<Reload?>(nil)
@@ -46,6 +43,10 @@ final class PipelineThread: @unchecked Sendable {
     private let retainUplinksSeconds: Int64?
     /// When retention may run next: it works in small steps, only while no message waits.
     private var nextPruning = Timestamp(unixMilliseconds: 0)
+    /// Told after every loop turn that committed or found nothing to do.
+    private let liveness: Liveness
+    /// Given the pipeline's state after every such turn, for the metrics.
+    private let metrics: MetricsBoard
 
     /// Small enough that a step takes milliseconds, so a message arriving meanwhile barely waits.
     static let pruningStep = 500
@@ -56,9 +57,11 @@ final class PipelineThread: @unchecked Sendable {
 
     init(
         ring: SPSCRing, pipeline: Pipeline, store: Store, outbox: Outbox, alertLog: AlertLog, logger: Logger,
-        retainUplinksSeconds: Int64?
+        retainUplinksSeconds: Int64?, liveness: Liveness, metrics: MetricsBoard
     ) {
         self.retainUplinksSeconds = retainUplinksSeconds
+        self.liveness = liveness
+        self.metrics = metrics
         self.ring = ring
         self.pipeline = pipeline
         self.store = store
@@ -92,9 +95,6 @@ final class PipelineThread: @unchecked Sendable {
         }
         return total
     }
-
-    /// The pipeline's counters as of the last commit.
-    var counters: Pipeline.Counters { committed.withLock { $0 } }
 
     /// Asks for `reload` between batches and waits (up to `seconds`) until it is done; returns whether it was.
     func reload(_ reload: Reload, seconds: Double = 30) -> Bool {
@@ -163,6 +163,7 @@ final class PipelineThread: @unchecked Sendable {
                     storageTrouble = nil
                     pause = 100_000
                 }
+                metrics.update(from: pipeline)
                 if processed == 0 {
                     if stopping { return }
                     if try !pruneOldUplinks() { usleep(1000) }
@@ -265,8 +266,6 @@ final class PipelineThread: @unchecked Sendable {
             try pipeline.saveMemories()
         }
         pipeline.batchCommitted()
-        let counters = pipeline.counters
-        committed.withLock { $0 = counters }
         // Only now is the batch durable in SQLite: its space in the ring may be reused.
         ring.release(upTo: cursor)
         for event in pipeline.takeNewEvents() {

@@ -29,11 +29,13 @@ public final class MQTTClient: @unchecked Sendable {
         public var sessionExpirySeconds: UInt32
         /// A retained message the broker publishes when the connection dies.
         public var will: (topic: String, payload: String)?
+        /// `nil` connects in plain TCP.
+        public var tls: TLS?
 
         public init(
             host: String, port: Int, clientID: String, username: String? = nil, password: String? = nil,
             keepaliveSeconds: Int = 60, useMQTT5: Bool = true, sessionExpirySeconds: UInt32 = 86_400,
-            will: (topic: String, payload: String)? = nil
+            will: (topic: String, payload: String)? = nil, tls: TLS? = nil
         ) {
             self.host = host
             self.port = port
@@ -44,6 +46,25 @@ public final class MQTTClient: @unchecked Sendable {
             self.useMQTT5 = useMQTT5
             self.sessionExpirySeconds = sessionExpirySeconds
             self.will = will
+            self.tls = tls
+        }
+    }
+
+    /// TLS towards the broker: the broker's certificate is always checked against the CA.
+    public struct TLS: Sendable, Equatable {
+        /// PEM file with the CA certificate(s) the broker's certificate must chain to.
+        public var caFile: String
+        /// PEM client certificate and its unencrypted key, for brokers that require one.
+        public var certFile: String?
+        public var keyFile: String?
+        /// Whether the certificate must name `host`; turning it off accepts any certificate the CA signed.
+        public var verifyHostname: Bool
+
+        public init(caFile: String, certFile: String? = nil, keyFile: String? = nil, verifyHostname: Bool = true) {
+            self.caFile = caFile
+            self.certFile = certFile
+            self.keyFile = keyFile
+            self.verifyHostname = verifyHostname
         }
     }
 
@@ -59,6 +80,12 @@ public final class MQTTClient: @unchecked Sendable {
     public var onSubscribed: @Sendable () -> Void = {}
     /// Called on the network thread when the broker acknowledged a QoS 1 publish (its message id).
     public var onPublished: @Sendable (Int32) -> Void = { _ in }
+    /// Called on the network thread after every accepted (re)connect, before the subscriptions are acknowledged.
+    public var onConnected: @Sendable () -> Void = {}
+    /// Called once, on the network thread, when the client gives up: the thread ends after it returns.
+    public var onFatal: @Sendable (MQTTFailure) -> Void = { _ in }
+    /// Called with `true` when the network thread starts its loop and `false` when the loop has ended.
+    public var onLoopRunning: @Sendable (Bool) -> Void = { _ in }
 
     private let handle: OpaquePointer
     private let options: Options
@@ -73,6 +100,10 @@ public final class MQTTClient: @unchecked Sendable {
         var connected = false
         var pendingSubscriptions: Set<Int32> = []
         var stopping = false
+        /// Set by a CONNACK that needs the operator; the loop ends and reports it.
+        var failure: MQTTFailure?
+        /// The library's latest error log line: for a TLS failure, OpenSSL's reason.
+        var lastLibraryError: String?
     }
 
     /// `mosquitto_lib_init` is not thread-safe; a static let runs it exactly once.
@@ -100,6 +131,17 @@ public final class MQTTClient: @unchecked Sendable {
                 mosquitto_will_set(handle, will.topic, Int32(will.payload.utf8.count), will.payload, 1, true),
                 "setting the will")
         }
+        if let tls = options.tls {
+            try MQTTError.check(
+                mosquitto_tls_set(handle, tls.caFile, nil, tls.certFile, tls.keyFile, nil), "setting up TLS")
+            // 1 is SSL_VERIFY_PEER: the broker's certificate must chain to the CA (the library's default, said here).
+            try MQTTError.check(mosquitto_tls_opts_set(handle, 1, nil, nil), "setting TLS options")
+            try MQTTError.check(mosquitto_tls_insecure_set(handle, !tls.verifyHostname), "setting TLS host checking")
+            if !tls.verifyHostname {
+                logger.warning(
+                    "TLS host name verification is off: any certificate the CA signed is accepted for \(options.host)")
+            }
+        }
         mosquitto_reconnect_delay_set(handle, 1, 30, true)
         mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
         installCallbacks()
@@ -124,7 +166,8 @@ public final class MQTTClient: @unchecked Sendable {
     public var isConnected: Bool { state.withLock { $0.connected } }
 
     /// Connects and starts the network thread, which reconnects with backoff for as long as the
-    /// client runs: a broker that is down at start is waited for, not fatal.
+    /// client runs: a broker that is down at start is waited for, not fatal. A fatal failure goes to `onFatal`,
+    /// here or later on the network thread.
     public func start() throws(MQTTError) {
         // There is no asynchronous connect that takes v5 properties; the blocking one only waits for TCP, and the
         // library keeps the properties for every reconnect.
@@ -138,6 +181,9 @@ public final class MQTTClient: @unchecked Sendable {
         defer { mosquitto_property_free_all(&properties) }
         let connect = mosquitto_connect_bind_v5(
             handle, options.host, Int32(options.port), Int32(options.keepaliveSeconds), nil, properties)
+        if let failure = MQTTFailure(code: connect, detail: state.withLock { $0.lastLibraryError }) {
+            return onFatal(failure)
+        }
         if connect != MOSQ_ERR_SUCCESS.rawValue {
             logger.warning(
                 "cannot reach MQTT broker \(options.host):\(options.port) yet: \(String(cString: mosquitto_strerror(connect)))"
@@ -180,11 +226,17 @@ public final class MQTTClient: @unchecked Sendable {
     }
 
     private func runLoop() {
+        onLoopRunning(true)
+        defer { onLoopRunning(false) }
         while true {
             let rc = mosquitto_loop_forever(handle, 1000, 1)
-            if state.withLock({ $0.stopping }) { return }
-            // loop_forever returns on errors it does not retry itself (e.g. the first connect
-            // failing); keep trying, as systemd would, instead of leaving the daemon deaf.
+            let (stopping, refused, detail) = state.withLock { ($0.stopping, $0.failure, $0.lastLibraryError) }
+            if stopping { return }
+            if let failure = refused ?? MQTTFailure(code: rc, detail: detail) {
+                return onFatal(failure)
+            }
+            // loop_forever also returns on errors worth retrying (a v5 broker that is busy); keep trying, as
+            // systemd would, instead of leaving the daemon deaf.
             logger.warning("MQTT loop ended: \(String(cString: mosquitto_strerror(rc))); reconnecting")
             sleep(1)
             mosquitto_reconnect(handle)
@@ -198,6 +250,11 @@ public final class MQTTClient: @unchecked Sendable {
     }
 
     private func installCallbacks() {
+        // Only errors: they carry OpenSSL's reason for a failed handshake, which the fatal message quotes.
+        mosquitto_log_callback_set(handle) { _, userdata, level, text in
+            guard level == MOSQ_LOG_ERR, let text else { return }
+            MQTTClient.client(userdata).state.withLock { $0.lastLibraryError = String(cString: text) }
+        }
         mosquitto_connect_callback_set(handle) { handle, userdata, rc in
             MQTTClient.client(userdata).connected(rc: rc)
         }
@@ -236,10 +293,19 @@ public final class MQTTClient: @unchecked Sendable {
 
     private func connected(rc: Int32) {
         guard rc == 0 else {
-            logger.error("the broker refused the connection: \(String(cString: mosquitto_connack_string(rc)))")
+            if let failure = MQTTFailure(connack: rc, mqtt5: options.useMQTT5) {
+                state.withLock { $0.failure = failure }
+                // Ends loop_forever, which would otherwise retry a refused 3.1.1 login for ever.
+                mosquitto_disconnect(handle)
+            } else {
+                logger.warning(
+                    "the broker refused the connection for now: \(MQTTFailure.connackText(rc, mqtt5: options.useMQTT5)); retrying")
+            }
             return
         }
+        state.withLock { $0.lastLibraryError = nil }
         logger.info("connected to MQTT broker \(options.host):\(options.port)")
+        onConnected()
         var mids: Set<Int32> = []
         for subscription in subscriptions {
             var mid: Int32 = 0

@@ -160,6 +160,8 @@ func eventually(seconds: Double = 20, _ condition: () throws -> Bool) rethrows -
 /// A private mosquitto on a free loopback port.
 final class Broker {
     let port: Int
+    /// What the test's clients (`mosquitto_pub`, `mosquitto_sub`) add to connect: TLS files, a login.
+    var clientArguments: [String] = []
     private let config: String
     private let log: String
     private var child: Child
@@ -208,7 +210,9 @@ final class Broker {
     func publish(topic: String, message: String, retain: Bool = false) throws {
         let pub = Process()
         pub.executableURL = URL(fileURLWithPath: try which("mosquitto_pub"))
-        pub.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", topic, "-m", message] + (retain ? ["-r"] : [])
+        pub.arguments =
+            ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", topic, "-m", message] + (retain ? ["-r"] : [])
+            + clientArguments
         try pub.run()
         pub.waitUntilExit()
         guard pub.terminationStatus == 0 else { throw HarnessError("mosquitto_pub failed") }
@@ -219,7 +223,7 @@ final class Broker {
     func publishLines(topic: String, file: String) throws {
         let pub = Process()
         pub.executableURL = URL(fileURLWithPath: try which("mosquitto_pub"))
-        pub.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", topic, "-l"]
+        pub.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", topic, "-l"] + clientArguments
         pub.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
         try pub.run()
         pub.waitUntilExit()
@@ -229,9 +233,25 @@ final class Broker {
     /// A real `mosquitto_sub` printing every message on `filter` as one line.
     func subscribe(_ filter: String, output: String) throws -> Child {
         let sub = try Child(
-            try which("mosquitto_sub"), ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", filter, "-F", "%t %p"],
+            try which("mosquitto_sub"),
+            ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", filter, "-F", "%t %p"] + clientArguments,
             output: output)
         return sub
+    }
+
+    /// The message retained on `topic`, read by a fresh `mosquitto_sub`; `nil` if there is none within a second.
+    func retained(_ topic: String) throws -> String? {
+        let sub = Process()
+        sub.executableURL = URL(fileURLWithPath: try which("mosquitto_sub"))
+        sub.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-t", topic, "-C", "1", "-W", "1", "--retained-only"]
+            + clientArguments
+        let pipe = Pipe()
+        sub.standardOutput = pipe
+        try sub.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        sub.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        return text.isEmpty ? nil : text
     }
 
     deinit { child.stop(signal: SIGKILL) }
@@ -239,13 +259,20 @@ final class Broker {
 
 /// A daemon config with one TTN source on `v3/<name>/devices/+/up` and one gauge (DevEUI 70B3D57ED0001234, no
 /// stages), its database and alert log in `scratch`; returns the config's path.
-func oneGaugeConfig(in scratch: ScratchDirectory, port: Int, name: String) throws -> String {
+///
+/// - Parameters:
+///   - mqtt: more `[mqtt]` lines (TLS files, a login, the protocol).
+///   - extra: more sections, such as `[metrics]`.
+func oneGaugeConfig(
+    in scratch: ScratchDirectory, port: Int, name: String, mqtt: [String] = [], extra: String = ""
+) throws -> String {
     let config = scratch.path("floodgauge.toml")
     try """
         [mqtt]
         port = \(port)
         client_id = "floodgauge-\(name)"
         prefix = "\(name)"
+        \(mqtt.joined(separator: "\n"))
 
         [[source]]
         topic = "v3/\(name)/devices/+/up"
@@ -265,6 +292,8 @@ func oneGaugeConfig(in scratch: ScratchDirectory, port: Int, name: String) throw
         # Test uplinks reach back hours or days: silence on the wall clock is not what these tests are about.
         stale_after = "30d"
         stages = []
+
+        \(extra)
         """.write(toFile: config, atomically: true, encoding: .utf8)
     return config
 }

@@ -628,3 +628,71 @@ struct ConfigTests {
         )
     }
 }
+
+// MARK: - TLS and metrics (issue 6)
+
+extension ConfigTests {
+    @Test("[mqtt] TLS keys: relative paths from the config's directory, host name checking on unless turned off")
+    func tlsKeys() throws {
+        let config = try Config.parse(
+            text: """
+                [mqtt]
+                port = 8883
+                ca_file = "tls/ca.crt"
+                cert_file = "/etc/floodgauge/tls/client.crt"
+                key_file = "tls/client.key"
+
+                [metrics]
+                listen = "[::1]:9108"
+
+                """ + Self.minimal,
+            file: "/etc/floodgauge/floodgauge.toml")
+        #expect(config.mqtt.caFile == "/etc/floodgauge/tls/ca.crt")
+        #expect(config.mqtt.certFile == "/etc/floodgauge/tls/client.crt")
+        #expect(config.mqtt.keyFile == "/etc/floodgauge/tls/client.key")
+        #expect(config.mqtt.tlsVerifyHostname)
+        #expect(config.metrics == Config.Metrics(listen: ListenAddress("[::1]:9108"), allowRemote: false))
+        #expect(config.metrics.listen?.isLoopback == true)
+
+        let plain = try Config.parse(text: Self.minimal, file: Self.file)
+        #expect(plain.mqtt.caFile == nil)
+        #expect(plain.metrics.listen == nil)
+        let optedOut = try Config.parse(
+            text: "[mqtt]\nca_file = \"/ca.crt\"\ntls_verify_hostname = false\n" + Self.minimal, file: Self.file)
+        #expect(!optedOut.mqtt.tlsVerifyHostname)
+        let remote = try Config.parse(
+            text: "[metrics]\nlisten = \"0.0.0.0:9108\"\nallow_remote = true\n" + Self.minimal, file: Self.file)
+        #expect(remote.metrics.listen == ListenAddress("0.0.0.0:9108"))
+    }
+
+    @Test("TLS and metrics mistakes are reported with their line and key")
+    func tlsAndMetricsProblems() {
+        let f = Self.file
+        #expect(
+            problems(
+                """
+                [mqtt]
+                cert_file = "/client.crt"
+                tls_verify_hostname = "no"
+
+                [metrics]
+                listen = "192.168.1.5:9108"
+                allow_remote = 1
+
+                """ + Self.minimal) == [
+                "\(f):1: mqtt.key_file: is required with cert_file",
+                "\(f):2: mqtt.cert_file: needs ca_file: TLS is on only with a CA to check the broker against",
+                "\(f):3: mqtt.tls_verify_hostname: must be true or false, found \"no\"",
+                "\(f):3: mqtt.tls_verify_hostname: needs ca_file: TLS is on only with a CA to check the broker against",
+                "\(f):6: metrics.listen: 192.168.1.5 is not a loopback address: the endpoint has no authentication; "
+                    + "set allow_remote = true to serve it beyond this host",
+                "\(f):7: metrics.allow_remote: must be true or false, found 1",
+            ])
+        for bad in ["localhost:9108", "127.0.0.1", "127.0.0.1:0", "[::1:9108", "127.0.0.1:http"] {
+            #expect(
+                problems("[metrics]\nlisten = \"\(bad)\"\n" + Self.minimal) == [
+                    "\(f):2: metrics.listen: must be an IP address and a port, like \"127.0.0.1:9108\" or \"[::1]:9108\""
+                ], "\(bad)")
+        }
+    }
+}

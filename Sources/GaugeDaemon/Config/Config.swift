@@ -16,6 +16,8 @@ public struct Config: Sendable, Equatable {
     public var alerts: Alerts
     /// `[[gauge]]`: at least one, ids and DevEUIs unique, with `[gauge_defaults]` already filled in.
     public var gauges: [GaugeSettings]
+    /// `[metrics]`.
+    public var metrics: Metrics
 
     /// Sections left out take the defaults of an empty section.
     public init(
@@ -23,13 +25,15 @@ public struct Config: Sendable, Equatable {
         sources: [Source],
         storage: Storage = Storage(),
         alerts: Alerts = Alerts(),
-        gauges: [GaugeSettings]
+        gauges: [GaugeSettings],
+        metrics: Metrics = Metrics()
     ) {
         self.mqtt = mqtt
         self.sources = sources
         self.storage = storage
         self.alerts = alerts
         self.gauges = gauges
+        self.metrics = metrics
     }
 
     /// The codec of a gauge that names none, neither itself nor in `[gauge_defaults]`.
@@ -65,6 +69,14 @@ extension Config {
         /// Topics are `{prefix}/alerts/{gauge}`, `{prefix}/gauges/{gauge}/state` and `{prefix}/status`;
         /// never empty, without wildcards or a trailing `/`.
         public var prefix: String
+        /// TLS is on when this is set: the PEM file of the CA the broker's certificate must chain to.
+        public var caFile: String?
+        /// A client certificate and its unencrypted key (PEM), both or neither, for brokers that require one.
+        public var certFile: String?
+        public var keyFile: String?
+        /// Whether the broker's certificate must name `host`. Off only on purpose: then any certificate the CA
+        /// signed passes, and the daemon says so in its log.
+        public var tlsVerifyHostname: Bool
 
         /// The defaults are those of an empty `[mqtt]` section.
         public init(
@@ -76,7 +88,11 @@ extension Config {
             keepaliveSeconds: Int = 60,
             protocolVersion: ProtocolVersion = .v5,
             sessionExpirySeconds: Int64 = 86_400,
-            prefix: String = "floodgauge"
+            prefix: String = "floodgauge",
+            caFile: String? = nil,
+            certFile: String? = nil,
+            keyFile: String? = nil,
+            tlsVerifyHostname: Bool = true
         ) {
             self.host = host
             self.port = port
@@ -87,6 +103,24 @@ extension Config {
             self.protocolVersion = protocolVersion
             self.sessionExpirySeconds = sessionExpirySeconds
             self.prefix = prefix
+            self.caFile = caFile
+            self.certFile = certFile
+            self.keyFile = keyFile
+            self.tlsVerifyHostname = tlsVerifyHostname
+        }
+    }
+
+    /// `[metrics]`: the Prometheus endpoint.
+    public struct Metrics: Sendable, Equatable {
+        /// Where `/metrics` and `/healthz` are served; `nil` (the default) serves nothing.
+        public var listen: ListenAddress?
+        /// The endpoint has no authentication, so an address other than loopback needs this set on purpose.
+        public var allowRemote: Bool
+
+        /// The defaults are those of an empty `[metrics]` section.
+        public init(listen: ListenAddress? = nil, allowRemote: Bool = false) {
+            self.listen = listen
+            self.allowRemote = allowRemote
         }
     }
 

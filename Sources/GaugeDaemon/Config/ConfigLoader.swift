@@ -107,13 +107,14 @@ private struct ConfigSchema {
         let sources = r.tables("source", atLeastOne: true, readSource)
         let storage = r.section("storage", readStorage)
         let alerts = r.section("alerts", readAlerts)
+        let metrics = r.section("metrics", readMetrics)
         let defaults = r.section("gauge_defaults", readGaugeDefaults)
         var identities = GaugeIdentities()
         let gauges = r.tables("gauge", atLeastOne: true) { gauge in
             readGauge(&gauge, defaults: defaults, identities: &identities)
         }
         guard let sources, let gauges else { return nil }
-        return Config(mqtt: mqtt, sources: sources, storage: storage, alerts: alerts, gauges: gauges)
+        return Config(mqtt: mqtt, sources: sources, storage: storage, alerts: alerts, gauges: gauges, metrics: metrics)
     }
 
     private func readMQTT(_ r: inout TableReader) -> Config.MQTT {
@@ -132,7 +133,32 @@ private struct ConfigSchema {
         r.update(&mqtt.protocolVersion, "protocol")
         r.update(&mqtt.sessionExpirySeconds, "session_expiry", Rules.duration(60...30 * 86_400))
         r.update(&mqtt.prefix, "prefix", Rules.topicPrefix)
+        mqtt.caFile = r.optional("ca_file", absolutePath)?.value
+        mqtt.certFile = r.optional("cert_file", absolutePath)?.value
+        mqtt.keyFile = r.optional("key_file", absolutePath)?.value
+        r.update(&mqtt.tlsVerifyHostname, "tls_verify_hostname")
+        switch (r.has("cert_file"), r.has("key_file")) {
+        case (true, false): r.report("key_file", "is required with cert_file")
+        case (false, true): r.report("cert_file", "is required with key_file")
+        default: break
+        }
+        for key in ["cert_file", "key_file", "tls_verify_hostname"] where r.has(key) && mqtt.caFile == nil {
+            r.report(key, "needs ca_file: TLS is on only with a CA to check the broker against")
+        }
         return mqtt
+    }
+
+    private func readMetrics(_ r: inout TableReader) -> Config.Metrics {
+        var metrics = Config.Metrics()
+        metrics.listen = r.optional("listen", Rules.listenAddress)?.value
+        r.update(&metrics.allowRemote, "allow_remote")
+        if let listen = metrics.listen, !listen.isLoopback, !metrics.allowRemote {
+            r.report(
+                "listen",
+                "\(listen.host) is not a loopback address: the endpoint has no authentication; set allow_remote = true "
+                    + "to serve it beyond this host")
+        }
+        return metrics
     }
 
     private func readSource(_ r: inout TableReader) -> Config.Source? {
@@ -492,6 +518,13 @@ private enum Rules {
             throw Invalid("must be \"forever\" or a duration of at least a day, like \"90d\"")
         }
         return seconds
+    }
+
+    static func listenAddress(_ text: String) throws(Invalid) -> ListenAddress {
+        guard let address = ListenAddress(text) else {
+            throw Invalid("must be an IP address and a port, like \"127.0.0.1:9108\" or \"[::1]:9108\"")
+        }
+        return address
     }
 
     static func qos(_ level: Int) throws(Invalid) -> Int {

@@ -234,6 +234,15 @@ extension Int: TOMLConvertible {
     }
 }
 
+extension Bool: TOMLConvertible {
+    static var expected: String { "true or false" }
+
+    static func converted(from value: TOMLValue) -> Bool? {
+        guard case .boolean(let flag) = value.kind else { return nil }
+        return flag
+    }
+}
+
 extension Double: TOMLConvertible {
     static var expected: String { "a number" }
 

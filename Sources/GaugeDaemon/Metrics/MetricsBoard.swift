@@ -1,0 +1,34 @@
+import GaugeCore
+import Synchronization
+
+/// What the pipeline thread knows, copied for the metrics endpoint: the pipeline's state belongs to its thread,
+/// so the HTTP thread reads this copy instead, under a lock held only for the copy.
+final class MetricsBoard: @unchecked Sendable {
+    struct Snapshot: Sendable {
+        var counters = Pipeline.Counters()
+        /// Open alerts by kind and severity.
+        var activeAlerts: [AlertKind: [Severity: Int]] = [:]
+        /// Every gauge, in config order, with the data time of its newest sample and of its newest valid one.
+        var gauges: [(id: String, newestSample: Timestamp?, lastValid: Timestamp?)] = []
+    }
+
+    private let shared = Mutex(Snapshot())
+    /// The counters of the last copy; the board is copied again only when they change, since every alert and
+    /// sample counts in them. Pipeline thread only.
+    private var copied: Pipeline.Counters?
+
+    var snapshot: Snapshot { shared.withLock { $0 } }
+
+    /// Copies the pipeline's state if it changed. Pipeline thread only, after a commit.
+    func update(from pipeline: Pipeline) {
+        guard pipeline.counters != copied else { return }
+        copied = pipeline.counters
+        var next = Snapshot(counters: pipeline.counters)
+        for monitor in pipeline.gaugeMonitors {
+            for alert in monitor.activeAlerts { next.activeAlerts[alert.kind, default: [:]][alert.severity, default: 0] += 1 }
+            let memory = monitor.savedMemory
+            next.gauges.append((monitor.gauge.id, memory.newestSampleAt, memory.lastValid?.time))
+        }
+        shared.withLock { $0 = next }
+    }
+}
