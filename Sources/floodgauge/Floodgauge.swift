@@ -20,7 +20,7 @@ struct Floodgauge: ParsableCommand {
         commandName: "floodgauge",
         abstract: "Watches river gauges: LoRaWAN uplinks from MQTT in, flood alerts out.",
         subcommands: [
-            Run.self, CheckConfig.self, Decode.self, Alerts.self, Status.self, Series.self, Replay.self,
+            Run.self, CheckConfig.self, Decode.self, Alerts.self, Status.self, Series.self, Capture.self, Replay.self,
         ]
     )
 
