@@ -2,6 +2,7 @@ import ArgumentParser
 import GaugeCore
 import GaugeDaemon
 import GaugeStore
+import Logging
 
 #if canImport(Glibc)
     @preconcurrency import Glibc
@@ -35,6 +36,11 @@ struct Replay: ParsableCommand {
     @Option(help: "max (as fast as it goes), realtime, or a factor: 60 replays an hour of capture in a minute.")
     var speed = "max"
 
+    @Flag(help: ArgumentHelp(
+        "Publish the alert events to the config's broker (<prefix>/alerts/<gauge>), marked \"replay\": true.",
+        discussion: "Connects as <client_id>-replay with a clean session and no will, beside a running daemon."))
+    var publish = false
+
     @Flag(help: "Print the summary as one JSON object.")
     var json = false
 
@@ -59,11 +65,16 @@ struct Replay: ParsableCommand {
         let replayer = try runtime { () throws(DaemonError) in try Replayer(config: loaded, store: store) }
         var summary = ReplaySummary(files: files, database: path, messages: messages, skippedLines: problems.count)
         var progress = ReplayProgress(total: messages.count)
+        let publisher = try runtime { () throws(DaemonError) in
+            try publish ? ReplayPublisher(config: loaded, store: store, logger: Logger(label: "floodgauge")) : nil
+        }
         try runtime { () throws(DaemonError) in
-            try replayer.run(messages, speed: parsedSpeed!) { events, done in
+            try replayer.run(messages, speed: parsedSpeed!) { events, done throws(DaemonError) in
                 summary.add(events)
+                try publisher?.publish(events)
                 progress.show(done: done)
             }
+            try publisher?.finish()
         }
         progress.finish()
         summary.counters = replayer.counters

@@ -150,4 +150,25 @@ import Testing
         }
         #expect(try sql(database, "SELECT count(*) FROM alert_events") == "20")
     }
+
+    @Test func replayPublishesItsEventsMarkedAsAReplay() throws {
+        let scratch = try ScratchDirectory()
+        let broker = try Broker(in: scratch)
+        let (capture, demoConfig) = try demo(in: scratch)
+        let config = scratch.path("publish.toml")
+        try String(contentsOfFile: demoConfig, encoding: .utf8).replacingOccurrences(of: "port = 18830", with: "port = \(broker.port)")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let alerts = try broker.subscribe("floodgauge/alerts/#", output: scratch.path("alerts.sub"))
+        try broker.publish(topic: "floodgauge/alerts/probe", message: "probe", retain: true)
+        try #require(eventually { alerts.output.contains("probe") })
+
+        let result = try floodgauge("replay", capture, "--config", config, "--publish", "--json", in: scratch)
+        #expect(result.code == 0, "\(result.output)")
+        let database = capture + ".replay.db"
+        #expect(try sql(database, "SELECT count(*) FROM alert_events WHERE published_at IS NULL") == "0")
+        #expect(eventually { alerts.output.split(separator: "\n").count(where: { $0.contains(#""replay":true"#) }) == 20 })
+        let published = Set(alerts.output.split(separator: "\n").filter { !$0.contains("probe") }.map { String($0.drop { $0 != " " }.dropFirst()) })
+        #expect(published == Set(try sql(database, "SELECT payload FROM alert_events").split(separator: "\n").map(String.init)))
+        alerts.stop()
+    }
 }

@@ -41,7 +41,7 @@ public final class Replayer {
     /// After each commit `committed` gets the batch's events and how many messages are done.
     public func run(
         _ messages: [CapturedMessage], speed: Speed,
-        committed: ([Pipeline.StoredEvent], _ done: Int) -> Void
+        committed: ([Pipeline.StoredEvent], _ done: Int) throws(DaemonError) -> Void
     ) throws(DaemonError) {
         guard let first = messages.first else { return }
         let startedAt = Liveness.monotonicMilliseconds()
@@ -49,33 +49,39 @@ public final class Replayer {
         func due(_ index: Int, speed: Double) -> Int64 {
             startedAt + Int64(Double(messages[index].time.unixMilliseconds - first.time.unixMilliseconds) / speed)
         }
-        do {
-            // The gauges as configured when the capture began: their row must not carry the wall clock either.
-            try store.saveGauges(gauges, at: first.time)
-            var index = 0
-            while index < messages.count {
-                var end = min(index + PipelineThread.batchLimit, messages.count)
-                if let speed {
-                    let now = Liveness.monotonicMilliseconds()
-                    let wait = due(index, speed: speed) - now
-                    if wait > 0 {
-                        usleep(useconds_t(min(wait, 1000) * 1000))
-                        continue
-                    }
-                    // Paced, a batch is what is due by now, so alerts come out when the capture had them.
-                    end = index + 1
-                    while end < messages.count, end - index < PipelineThread.batchLimit, due(end, speed: speed) <= now {
-                        end += 1
-                    }
+        // The gauges as configured when the capture began: their row must not carry the wall clock either.
+        try database { () throws(SQLiteError) in try store.saveGauges(gauges, at: first.time) }
+        var index = 0
+        while index < messages.count {
+            var end = min(index + PipelineThread.batchLimit, messages.count)
+            if let speed {
+                let now = Liveness.monotonicMilliseconds()
+                let wait = due(index, speed: speed) - now
+                if wait > 0 {
+                    usleep(useconds_t(min(wait, 1000) * 1000))
+                    continue
                 }
+                // Paced, a batch is what is due by now, so alerts come out when the capture had them.
+                end = index + 1
+                while end < messages.count, end - index < PipelineThread.batchLimit, due(end, speed: speed) <= now {
+                    end += 1
+                }
+            }
+            try database { () throws(SQLiteError) in
                 try store.transaction { () throws(SQLiteError) in
                     for message in messages[index..<end] { try process(message) }
                     try pipeline.saveMemories()
                 }
-                pipeline.batchCommitted()
-                committed(pipeline.takeNewEvents(), end)
-                index = end
             }
+            pipeline.batchCommitted()
+            try committed(pipeline.takeNewEvents(), end)
+            index = end
+        }
+    }
+
+    private func database(_ body: () throws(SQLiteError) -> Void) throws(DaemonError) {
+        do {
+            try body()
         } catch {
             throw DaemonError("database error: \(error)")
         }
@@ -98,12 +104,10 @@ public final class Replayer {
     /// This replay's rejects by reason, most frequent first.
     public func rejectsByReason() throws(DaemonError) -> [(reason: String, count: Int)] {
         var reasons: [(String, Int)] = []
-        do {
+        try database { () throws(SQLiteError) in
             try store.connection.prepare(
                 "SELECT reason, count(*) FROM rejects WHERE id > ? GROUP BY reason ORDER BY count(*) DESC, reason"
             ).query(.integer(rejectsBefore)) { row in reasons.append((row.text(0), Int(row.int(1)))) }
-        } catch {
-            throw DaemonError("database error: \(error)")
         }
         return reasons
     }
