@@ -171,4 +171,26 @@ import Testing
         #expect(published == Set(try sql(database, "SELECT payload FROM alert_events").split(separator: "\n").map(String.init)))
         alerts.stop()
     }
+
+    @Test func captureStopsAfterCountOrDurationAndLeavesAReadableFile() throws {
+        let scratch = try ScratchDirectory()
+        let broker = try Broker(in: scratch)
+        let config = try oneGaugeConfig(in: scratch, port: broker.port, name: "cap")
+        let quiet = try floodgauge("capture", "--config", config, "--out", scratch.path("quiet.jsonl"), "--duration", "1s", in: scratch)
+        #expect(quiet.code == 0, "\(quiet.output)")
+        #expect(quiet.output.hasSuffix("captured 0 messages to \(scratch.path("quiet.jsonl"))"))
+        let header = try String(contentsOfFile: scratch.path("quiet.jsonl"), encoding: .utf8)
+        #expect(header.hasPrefix(#"{"floodgauge_capture":1,"created":""#))
+        #expect(header.hasSuffix(#""sources":[{"topic":"v3/cap/devices/+/up","format":"ttn-v3"}]}"# + "\n"))
+
+        let counted = try Child(
+            try floodgaugeBinary(), ["capture", "--config", config, "--out", scratch.path("one.jsonl"), "--count", "1"],
+            output: scratch.path("one.log"))
+        try #require(eventually { counted.output.contains("subscribed") })
+        try broker.publish(topic: "v3/cap/devices/a/up", message: "first")
+        #expect(counted.wait() == 0, "\(counted.output)")
+        let lines = try String(contentsOfFile: scratch.path("one.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.last?.contains(#""topic":"v3/cap/devices/a/up","qos":1,"payload_b64":"Zmlyc3Q=""#) == true)
+    }
 }
