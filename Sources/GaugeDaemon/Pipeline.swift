@@ -23,6 +23,8 @@ public final class Pipeline {
         public var transitions = 0
         /// Alerts raised and not yet cleared, over all gauges: not a count of what was seen, but what STATUS= shows.
         public var openAlerts = 0
+
+        public init() {}
     }
 
     /// A transition stored in the current batch, to be published and logged once it commits.

@@ -31,6 +31,9 @@ public final class MQTTClient: @unchecked Sendable {
         public var will: (topic: String, payload: String)?
         /// `nil` connects in plain TCP.
         public var tls: TLS?
+        /// `false` for a look-in client (`floodgauge capture`): a clean session the broker forgets on disconnect, so
+        /// nothing queues up for it between runs.
+        public var persistentSession = true
 
         public init(
             host: String, port: Int, clientID: String, username: String? = nil, password: String? = nil,
@@ -112,7 +115,7 @@ public final class MQTTClient: @unchecked Sendable {
     public init(options: Options, logger: Logger) throws(MQTTError) {
         _ = Self.libraryInitialised
         // A persistent session needs a fixed client id and clean_session = false.
-        guard let handle = mosquitto_new(options.clientID, false, nil) else {
+        guard let handle = mosquitto_new(options.clientID, !options.persistentSession, nil) else {
             throw MQTTError(code: MOSQ_ERR_NOMEM.rawValue, context: "creating MQTT client")
         }
         self.handle = handle

@@ -19,7 +19,9 @@ struct Floodgauge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "floodgauge",
         abstract: "Watches river gauges: LoRaWAN uplinks from MQTT in, flood alerts out.",
-        subcommands: [Run.self, CheckConfig.self, Decode.self, Alerts.self, Status.self, Series.self]
+        subcommands: [
+            Run.self, CheckConfig.self, Decode.self, Alerts.self, Status.self, Series.self, Capture.self, Replay.self,
+        ]
     )
 
     /// argument-parser exits 64 on usage errors; the product promises 2, and one line on stderr

@@ -28,12 +28,13 @@ private func hex(_ text: String, capacity: Int = 64) -> Result<[UInt8], DecodeEr
         #expect(try base64(text).get() == Array(decoded.utf8))
     }
 
-    /// Every length and every alphabet character, against Foundation's encoder.
+    /// Every length and every alphabet character, against Foundation's encoder, both ways.
     @Test func roundTripsFoundationsEncoding() throws {
         for length in 0...64 {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 97 &+ length &* 31) }
             let padded = Data(bytes).base64EncodedString()
             #expect(try base64(padded).get() == bytes, "\(padded)")
+            #expect(bytes.withUnsafeBytes { Base64.encode($0) } == padded)
             let unpadded = String(padded.prefix { $0 != "=" })
             #expect(try base64(unpadded).get() == bytes, "\(unpadded)")
         }

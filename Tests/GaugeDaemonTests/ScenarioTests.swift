@@ -45,48 +45,29 @@ struct ScenarioTests {
 
     // MARK: Replay
 
-    /// Runs the scenario's capture through a fresh pipeline, one transaction per message as the daemon does.
+    /// Runs the scenario's capture through `floodgauge replay`'s replayer into a fresh database.
     private func replay(_ folder: URL) throws -> Timeline {
         let config = try Config.load(path: folder.appendingPathComponent("config.toml").path)
         let database = try TemporaryDatabase()
         let store = try Store(path: database.path)
-        let pipeline = try Pipeline(
-            formats: config.sources.map(\.format), gauges: config.gauges, language: config.alerts.language,
-            store: store, replay: false)
+        let replayer = try Replayer(config: config, store: store)
 
-        let lines = try String(contentsOf: folder.appendingPathComponent("capture.jsonl"), encoding: .utf8)
-            .split(separator: "\n")
+        let capture = folder.appendingPathComponent("capture.jsonl")
+        let (messages, problems) = try CaptureReader.read([capture.path])
+        #expect(problems.isEmpty, "\(problems)")
         // One message per hydrograph line: a cheap guard against a capture not remade after an edit.
         let hydrograph = try String(contentsOf: folder.appendingPathComponent("hydrograph.txt"), encoding: .utf8)
         let frames = hydrograph.split(separator: "\n").filter { line in
             let words = line.prefix { $0 != "#" }.split(separator: " ")
             return !words.isEmpty && words[0] != "start"
         }
-        #expect(lines.count - 1 == frames.count, "capture.jsonl is stale: run scripts/make-scenarios.py")
-        let header = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
-        let start = try #require((header["created"] as? String).flatMap(Timestamp.parseRFC3339))
+        #expect(messages.count == frames.count, "capture.jsonl is stale: run scripts/make-scenarios.py")
+        let header = try String(contentsOf: capture, encoding: .utf8).prefix { $0 != "\n" }
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(header.utf8)) as? [String: Any])
+        let start = try #require((json["created"] as? String).flatMap(Timestamp.parseRFC3339))
 
-        let filters = config.sources.map { TopicFilter($0.topic) }
         var events: [Pipeline.StoredEvent] = []
-        for line in lines.dropFirst() {
-            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            let topic = try #require(record["topic"] as? String)
-            let arrivedAt = try #require((record["t"] as? String).flatMap(Timestamp.parseRFC3339))
-            let payload = try #require((record["payload_b64"] as? String).flatMap { Data(base64Encoded: $0) })
-            // As in replay: the first source whose filter matches; none gives an index the pipeline rejects.
-            let source = filters.firstIndex { $0.matches(topic) } ?? filters.count
-            try Array(topic.utf8).withUnsafeBytes { topicBytes in
-                try payload.withUnsafeBytes { payloadBytes in
-                    let message = IngestMessage(
-                        arrivedAt: arrivedAt, sourceIndex: source, topic: topicBytes, payload: payloadBytes)
-                    try store.transaction { () throws(SQLiteError) in
-                        try pipeline.process(message, now: arrivedAt)
-                        try pipeline.saveMemories()
-                    }
-                }
-            }
-            events += pipeline.takeNewEvents()
-        }
+        try replayer.run(messages, speed: nil) { batch, _ in events += batch }
 
         var timeline = Timeline()
         for event in events {
@@ -102,7 +83,7 @@ struct ScenarioTests {
             ["\(alert.gaugeID)", alert.kind.rawValue, alert.severity.rawValue, alert.kind == .level ? alert.stage.map(String.init) : nil]
                 .compactMap { $0 }.joined(separator: " ")
         }.sorted()
-        timeline.counters = Mirror(reflecting: pipeline.counters).children.compactMap { child in
+        timeline.counters = Mirror(reflecting: replayer.counters).children.compactMap { child in
             child.label.map { "\($0) \(child.value)" }
         }
         return timeline

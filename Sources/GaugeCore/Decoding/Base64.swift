@@ -51,6 +51,27 @@ public enum Base64 {
         return written
     }
 
+    /// Encodes `bytes` as standard base64 with `=` padding: what `decode` reads back, for capture files.
+    public static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let count = min(3, bytes.count &- index)
+            var group: UInt32 = 0
+            for offset in 0..<3 {
+                group = group << 8 | UInt32(offset < count ? bytes[index &+ offset] : 0)
+            }
+            // `count` bytes fill `count + 1` sextets; padding makes up the quad.
+            for sextet in 0..<4 {
+                text.append(sextet <= count ? alphabet[Int(group >> (18 &- 6 &* UInt32(sextet)) & 63)] : UInt8(ascii: "="))
+            }
+            index &+= count
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     /// The 6-bit value of one character of the standard alphabet.
     private static func sextet(_ character: UInt8) -> UInt8? {
         switch character {

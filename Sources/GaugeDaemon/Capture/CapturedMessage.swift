@@ -1,0 +1,25 @@
+public import GaugeCore
+
+/// One message read back from a capture file: when it arrived, its topic and its payload, exactly as the broker
+/// sent them.
+public struct CapturedMessage: Sendable, Equatable {
+    public var time: Timestamp
+    public var topic: [UInt8]
+    public var payload: [UInt8]
+
+    public init(time: Timestamp, topic: [UInt8], payload: [UInt8]) {
+        self.time = time
+        self.topic = topic
+        self.payload = payload
+    }
+}
+
+/// A line of a capture that could not be read: reported and skipped, so one bad line never costs the rest.
+public struct CaptureProblem: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    /// 1-based, as editors count.
+    public var line: Int
+    public var reason: String
+
+    public var description: String { "\(file):\(line): \(reason)" }
+}

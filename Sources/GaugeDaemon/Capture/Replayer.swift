@@ -1,0 +1,114 @@
+public import GaugeCore
+public import GaugeStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `floodgauge replay`: captured messages through the very pipeline `run` uses, on the capture's clock.
+///
+/// Each message is processed with its capture time as `now`, so silence, holds and `emitted_at` follow the
+/// capture and not the wall clock: the same capture always gives the same database and the same events.
+public final class Replayer {
+    /// How fast the capture's time passes: `nil` as fast as the pipeline goes, else this many capture seconds per
+    /// wall-clock second (1 is real time).
+    public typealias Speed = Double?
+
+    private let store: Store
+    private let pipeline: Pipeline
+    private let gauges: [GaugeSettings]
+    private let filters: [TopicFilter]
+    /// The rejects a named database held before: the summary counts only this replay's.
+    private var rejectsBefore: Int64 = 0
+
+    public init(config: Config, store: Store) throws(DaemonError) {
+        self.store = store
+        gauges = config.gauges
+        filters = config.sources.map { TopicFilter($0.topic) }
+        do {
+            pipeline = try Pipeline(
+                formats: config.sources.map(\.format), gauges: config.gauges, language: config.alerts.language,
+                store: store, replay: true)
+            try store.connection.prepare("SELECT coalesce(max(id), 0) FROM rejects").query { rejectsBefore = $0.int(0) }
+        } catch {
+            throw DaemonError("cannot load alert state: \(error)")
+        }
+    }
+
+    public var counters: Pipeline.Counters { pipeline.counters }
+
+    /// Replays `messages` (in time order), one transaction per batch as the daemon's pipeline thread commits them.
+    /// After each commit `committed` gets the batch's events and how many messages are done.
+    public func run(
+        _ messages: [CapturedMessage], speed: Speed,
+        committed: ([Pipeline.StoredEvent], _ done: Int) throws(DaemonError) -> Void
+    ) throws(DaemonError) {
+        guard let first = messages.first else { return }
+        let startedAt = Liveness.monotonicMilliseconds()
+        /// When, on the monotonic clock, message `index` is due at `speed`.
+        func due(_ index: Int, speed: Double) -> Int64 {
+            startedAt + Int64(Double(messages[index].time.unixMilliseconds - first.time.unixMilliseconds) / speed)
+        }
+        // The gauges as configured when the capture began: their row must not carry the wall clock either.
+        try database { () throws(SQLiteError) in try store.saveGauges(gauges, at: first.time) }
+        var index = 0
+        while index < messages.count {
+            var end = min(index + PipelineThread.batchLimit, messages.count)
+            if let speed {
+                let now = Liveness.monotonicMilliseconds()
+                let wait = due(index, speed: speed) - now
+                if wait > 0 {
+                    usleep(useconds_t(min(wait, 1000) * 1000))
+                    continue
+                }
+                // Paced, a batch is what is due by now, so alerts come out when the capture had them.
+                end = index + 1
+                while end < messages.count, end - index < PipelineThread.batchLimit, due(end, speed: speed) <= now {
+                    end += 1
+                }
+            }
+            try database { () throws(SQLiteError) in
+                try store.transaction { () throws(SQLiteError) in
+                    for message in messages[index..<end] { try process(message) }
+                    try pipeline.saveMemories()
+                }
+            }
+            pipeline.batchCommitted()
+            try committed(pipeline.takeNewEvents(), end)
+            index = end
+        }
+    }
+
+    private func database(_ body: () throws(SQLiteError) -> Void) throws(DaemonError) {
+        do {
+            try body()
+        } catch {
+            throw DaemonError("database error: \(error)")
+        }
+    }
+
+    private func process(_ message: CapturedMessage) throws(SQLiteError) {
+        let source = message.topic.withUnsafeBytes { topic in filters.firstIndex { $0.matches(topic) } } ?? filters.count
+        // `withUnsafeBytes` rethrows untyped errors, so the typed one travels out in a `Result`.
+        try message.topic.withUnsafeBytes { topic in
+            message.payload.withUnsafeBytes { payload in
+                Result { () throws(SQLiteError) in
+                    try pipeline.process(
+                        IngestMessage(arrivedAt: message.time, sourceIndex: source, topic: topic, payload: payload),
+                        now: message.time)
+                }
+            }
+        }.get()
+    }
+
+    /// This replay's rejects by reason, most frequent first.
+    public func rejectsByReason() throws(DaemonError) -> [(reason: String, count: Int)] {
+        var reasons: [(String, Int)] = []
+        try database { () throws(SQLiteError) in
+            try store.connection.prepare(
+                "SELECT reason, count(*) FROM rejects WHERE id > ? GROUP BY reason ORDER BY count(*) DESC, reason"
+            ).query(.integer(rejectsBefore)) { row in reasons.append((row.text(0), Int(row.int(1)))) }
+        }
+        return reasons
+    }
+}
