@@ -49,31 +49,10 @@ struct FullDiskTests {
         // A loaded machine can fall behind the publisher: without these mosquitto drops all but 1000 queued messages.
         let broker = try Broker(in: scratch, settings: ["max_queued_messages 0", "max_queued_bytes 0"])
         let disk = try #require(SmallFileSystem(at: scratch.path("state"), bytes: 12 << 20))
-        let config = scratch.path("floodgauge.toml")
-        try """
-            [mqtt]
-            port = \(broker.port)
-            client_id = "floodgauge-full-disk"
-
-            [[source]]
-            topic = "v3/+/devices/+/up"
-            format = "ttn-v3"
-
-            [storage]
-            # The ring beside the database, on the disk that fills: its blocks are reserved when it is created.
-            database = "\(disk.path)/floodgauge.db"
-
-            [alerts]
-            log = "alerts.log"
-
-            [[gauge]]
-            id = "kyll-kordel"
-            name = "Kyll bei Kordel"
-            dev_eui = "70B3D57ED0001234"
-            distance_to_datum_mm = 7200
-            stale_after = "30d"
-            stages = [{ name = "Meldestufe 1", enter_cm = 450, clear_cm = 435 }]
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        // The ring beside the database, on the disk that fills: its blocks are reserved when it is created.
+        let config = try oneGaugeConfig(
+            in: scratch, port: broker.port, name: "full-disk", database: "\(disk.path)/floodgauge.db",
+            stages: #"[{ name = "Meldestufe 1", enter_cm = 450, clear_cm = 435 }]"#)
         let daemon = try Child(try floodgaugeBinary(), ["run", "--config", config], output: scratch.path("daemon.log"))
         try #require(eventually { daemon.output.contains("ready") }, "daemon output: \(daemon.output)")
 
@@ -91,7 +70,7 @@ struct FullDiskTests {
         }
         let stream = scratch.path("stream")
         try uplinks.joined(separator: "\n").write(toFile: stream, atomically: true, encoding: .utf8)
-        try broker.publishLines(topic: "v3/pegel@kreis/devices/kyll/up", file: stream)
+        try broker.publishLines(topic: "v3/full-disk/devices/kyll/up", file: stream)
 
         let database = disk.path + "/floodgauge.db"
         #expect(eventually { daemon.output.contains("database refuses writes") }, "daemon output: \(daemon.output)")

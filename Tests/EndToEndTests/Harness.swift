@@ -257,16 +257,20 @@ final class Broker {
     deinit { child.stop(signal: SIGKILL) }
 }
 
-/// A daemon config with one TTN source on `v3/<name>/devices/+/up` and one gauge (DevEUI 70B3D57ED0001234, no
-/// stages), its database and alert log in `scratch`; returns the config's path.
+/// A daemon config with one TTN source on `v3/<name>/devices/+/up`, alerts on `<name>/…`, and one gauge (DevEUI
+/// 70B3D57ED0001234, no stages unless given), its database and alert log in `scratch`; returns the config's path.
 ///
 /// - Parameters:
 ///   - mqtt: more `[mqtt]` lines (TLS files, a login, the protocol).
 ///   - extra: more sections, such as `[metrics]`.
+///   - file: the config's name in `scratch`, for tests that need two.
+///   - gauge: more lines for the gauge (holds, thresholds).
 func oneGaugeConfig(
-    in scratch: ScratchDirectory, port: Int, name: String, mqtt: [String] = [], extra: String = ""
+    in scratch: ScratchDirectory, port: Int, name: String, mqtt: [String] = [], extra: String = "",
+    file: String = "floodgauge.toml", database: String = "floodgauge.db", distanceToDatumMM: Int = 7200,
+    gauge: [String] = [], stages: String = "[]"
 ) throws -> String {
-    let config = scratch.path("floodgauge.toml")
+    let config = scratch.path(file)
     try """
         [mqtt]
         port = \(port)
@@ -279,7 +283,7 @@ func oneGaugeConfig(
         format = "ttn-v3"
 
         [storage]
-        database = "floodgauge.db"
+        database = "\(database)"
 
         [alerts]
         log = "alerts.log"
@@ -288,10 +292,11 @@ func oneGaugeConfig(
         id = "kyll-kordel"
         name = "Kyll bei Kordel"
         dev_eui = "70B3D57ED0001234"
-        distance_to_datum_mm = 7200
+        distance_to_datum_mm = \(distanceToDatumMM)
         # Test uplinks reach back hours or days: silence on the wall clock is not what these tests are about.
         stale_after = "30d"
-        stages = []
+        \(gauge.joined(separator: "\n"))
+        stages = \(stages)
 
         \(extra)
         """.write(toFile: config, atomically: true, encoding: .utf8)

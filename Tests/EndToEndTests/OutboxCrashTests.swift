@@ -69,41 +69,19 @@ private let pubackDroppingProxy = #"""
         try #require(eventually { proxy.output.contains("listening") })
 
         func config(port: Int) throws -> String {
-            let path = scratch.path("floodgauge-\(port).toml")
-            try """
-                [mqtt]
-                port = \(port)
-                client_id = "floodgauge-outbox"
-
-                [[source]]
-                topic = "v3/+/devices/+/up"
-                format = "ttn-v3"
-
-                [storage]
-                database = "floodgauge.db"
-
-                [alerts]
-                log = "alerts.log"
-
-                [[gauge]]
-                id = "kyll-kordel"
-                name = "Kyll bei Kordel"
-                dev_eui = "70B3D57ED0001234"
-                distance_to_datum_mm = 6000
-                stale_after = "30d"
-                stages = [{ name = "Meldestufe 1", enter_cm = 150, clear_cm = 140 }]
-                """.write(toFile: path, atomically: true, encoding: .utf8)
-            return path
+            try oneGaugeConfig(
+                in: scratch, port: port, name: "outbox", file: "floodgauge-\(port).toml", distanceToDatumMM: 6000,
+                stages: #"[{ name = "Meldestufe 1", enter_cm = 150, clear_cm = 140 }]"#)
         }
-        let events = try broker.subscribe("floodgauge/alerts/#", output: scratch.path("events"))
-        try broker.publish(topic: "floodgauge/alerts/probe", message: "probe", retain: true)
+        let events = try broker.subscribe("outbox/alerts/#", output: scratch.path("events"))
+        try broker.publish(topic: "outbox/alerts/probe", message: "probe", retain: true)
         try #require(eventually { events.output.contains("probe") })
 
         let first = try Child(
             try floodgaugeBinary(), ["run", "--config", try config(port: proxyPort)], output: scratch.path("first.log"))
         try #require(eventually { first.output.contains("ready") }, "daemon output: \(first.output)")
         try broker.publish(
-            topic: "v3/pegel@kreis/devices/kyll/up",
+            topic: "v3/outbox/devices/kyll/up",
             message: ttnUplink(
                 devEUI: "70B3D57ED0001234", fCnt: 1, receivedAt: "2026-11-22T10:00:00Z",
                 frame: mpscFrame(seq: 1, distancesMM: [4400])))

@@ -55,38 +55,15 @@ private func floodUplinks() -> [String] {
         -> [String]
     {
         let scratch = try ScratchDirectory()
-        let config = scratch.path("floodgauge.toml")
-        try """
-            [mqtt]
-            port = \(broker.port)
-            client_id = "floodgauge-\(run)"
-            prefix = "\(run)"
-
-            [[source]]
-            topic = "v3/\(run)/devices/+/up"
-            format = "ttn-v3"
-
-            [storage]
-            database = "floodgauge.db"
-
-            [alerts]
-            log = "alerts.log"
-
-            [[gauge]]
-            id = "kyll-kordel"
-            name = "Kyll bei Kordel"
-            dev_eui = "70B3D57ED0001234"
-            distance_to_datum_mm = 7200
-            # The uplinks' data times reach hours back; silence on the wall clock is not what this test is about.
-            stale_after = "30d"
-            enter_hold = 2
-            clear_hold = 2
-            stages = [
-                { name = "Meldestufe 1", enter_cm = 250, clear_cm = 235 },
-                { name = "Meldestufe 2", enter_cm = 350, clear_cm = 335 },
-                { name = "Meldestufe 3", enter_cm = 450, clear_cm = 435 },
-            ]
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try oneGaugeConfig(
+            in: scratch, port: broker.port, name: run, gauge: ["enter_hold = 2", "clear_hold = 2"],
+            stages: """
+                [
+                    { name = "Meldestufe 1", enter_cm = 250, clear_cm = 235 },
+                    { name = "Meldestufe 2", enter_cm = 350, clear_cm = 335 },
+                    { name = "Meldestufe 3", enter_cm = 450, clear_cm = 435 },
+                ]
+                """)
         let database = scratch.path("floodgauge.db")
         let subscriber = try broker.subscribe("\(run)/alerts/#", output: scratch.path("events"))
         try broker.publish(topic: "\(run)/alerts/probe", message: "probe", retain: true)
