@@ -129,4 +129,10 @@ public struct GaugeSettings: Sendable, Equatable {
         self.plausibility = plausibility
         self.health = health
     }
+
+    /// The name of stage `stage` (1-based), `nil` for no stage or one the gauge does not have.
+    public func stageName(_ stage: Int?) -> String? {
+        guard let stage, stage > 0, stage <= stages.count else { return nil }
+        return stages[stage - 1].name
+    }
 }

@@ -135,14 +135,6 @@ public struct AlertText: Sendable {
 
     /// The event integrators receive on `{prefix}/alerts/{gauge_id}`.
     public func eventJSON(_ t: AlertTransition, gauge: GaugeSettings, emittedAt: Timestamp, replay: Bool) -> String {
-        var gaugeObject = JSONWriter()
-        gaugeObject.field("id", gauge.id)
-        gaugeObject.field("name", gauge.name)
-        gaugeObject.field("river", gauge.river)
-        gaugeObject.field("lat", gauge.latitude)
-        gaugeObject.field("lon", gauge.longitude)
-        gaugeObject.field("dev_eui", Hex.format(gauge.devEUI))
-
         let isLevel = t.alert.kind == .level
         var event = JSONWriter()
         event.field("schema", "floodgauge.alert.v1")
@@ -152,8 +144,8 @@ public struct AlertText: Sendable {
         event.field("kind", t.alert.kind.rawValue)
         event.field("severity", t.severity.rawValue)
         event.field("stage", isLevel ? t.stage : nil)
-        event.field("stage_name", isLevel ? t.stage.flatMap { $0 > 0 ? gauge.stages[$0 - 1].name : nil } : nil)
-        event.raw("gauge", gaugeObject.finished())
+        event.field("stage_name", isLevel ? gauge.stageName(t.stage) : nil)
+        event.raw("gauge", Self.gaugeObject(gauge))
         event.field("observed_at", t.observedAt.rfc3339)
         event.field("emitted_at", emittedAt.rfc3339)
         event.field("raised_at", t.alert.raisedAt.rfc3339)
@@ -168,6 +160,18 @@ public struct AlertText: Sendable {
         event.field("language", language.rawValue)
         event.field("replay", replay)
         return event.finished()
+    }
+
+    /// The gauge as events and state messages name it: who, where, which device.
+    static func gaugeObject(_ gauge: GaugeSettings) -> String {
+        var object = JSONWriter()
+        object.field("id", gauge.id)
+        object.field("name", gauge.name)
+        object.field("river", gauge.river)
+        object.field("lat", gauge.latitude)
+        object.field("lon", gauge.longitude)
+        object.field("dev_eui", Hex.format(gauge.devEUI))
+        return object.finished()
     }
 
     /// The configured limits of the alert's detector and the one crossed, so an integrator needs no config.
@@ -204,10 +208,7 @@ public struct AlertText: Sendable {
     }
 
     private func name(of stage: Int?, gauge: GaugeSettings) -> String {
-        guard let stage, stage > 0, stage <= gauge.stages.count else {
-            return de ? "keine Stufe" : "no stage"
-        }
-        return gauge.stages[stage - 1].name
+        gauge.stageName(stage) ?? (de ? "keine Stufe" : "no stage")
     }
 
     /// One decimal: a sensor's millimetres are noise to a commander, and a rate's fourth digit too.

@@ -6,13 +6,6 @@ public enum GaugeStateJSON {
         let memory = monitor.savedMemory
         let level = monitor.activeAlert(.level)
 
-        var gaugeObject = JSONWriter()
-        gaugeObject.field("id", gauge.id)
-        gaugeObject.field("name", gauge.name)
-        gaugeObject.field("river", gauge.river)
-        gaugeObject.field("lat", gauge.latitude)
-        gaugeObject.field("lon", gauge.longitude)
-
         let alerts = monitor.activeAlerts.map { alert in
             var object = JSONWriter()
             object.field("alert_id", alert.alertID)
@@ -25,11 +18,11 @@ public enum GaugeStateJSON {
 
         var state = JSONWriter()
         state.field("schema", "floodgauge.state.v1")
-        state.raw("gauge", gaugeObject.finished())
+        state.raw("gauge", AlertText.gaugeObject(gauge))
         state.field("level_cm", memory.lastValid.map { AlertText.rounded($0.cm) })
         state.field("observed_at", memory.lastValid?.time.rfc3339)
         state.field("stage", level?.stage ?? 0)
-        state.field("stage_name", level?.stage.flatMap { $0 <= gauge.stages.count ? gauge.stages[$0 - 1].name : nil })
+        state.field("stage_name", gauge.stageName(level?.stage))
         state.field("rate_cm_per_h", monitor.rateCMPerHour.map(AlertText.rounded))
         state.field("battery_mv", memory.batteryMillivolts.map { Int($0) })
         state.field("battery_pct", memory.batteryPercent.map { Int($0) })
