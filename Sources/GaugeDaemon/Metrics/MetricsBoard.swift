@@ -25,7 +25,10 @@ final class MetricsBoard: @unchecked Sendable {
         copied = pipeline.counters
         var next = Snapshot(counters: pipeline.counters)
         for monitor in pipeline.gaugeMonitors {
-            for alert in monitor.activeAlerts { next.activeAlerts[alert.kind, default: [:]][alert.severity, default: 0] += 1 }
+            // By kind rather than through `activeAlerts`, which would build an array for every gauge of every batch.
+            for kind in AlertKind.allCases {
+                if let alert = monitor.activeAlert(kind) { next.activeAlerts[kind, default: [:]][alert.severity, default: 0] += 1 }
+            }
             let memory = monitor.savedMemory
             next.gauges.append((monitor.gauge.id, memory.newestSampleAt, memory.lastValid?.time))
         }
