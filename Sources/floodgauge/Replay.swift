@@ -58,25 +58,32 @@ struct Replay: ParsableCommand {
 
     func run() throws {
         let loaded = try config.load()
-        let (messages, problems) = try runtime { () throws(DaemonError) in try CaptureReader.read(files) }
-        for problem in problems { fputs("floodgauge: \(problem) (skipped)\n", stderr) }
+        var skippedLines = 0
+        let stream = try runtime { () throws(DaemonError) in
+            try CaptureStream(files) { problem in
+                if problem.skipped { skippedLines += 1 }
+                fputs("floodgauge: \(problem) (\(problem.skipped ? "skipped" : "replayed out of order"))\n", stderr)
+            }
+        }
         let path = try databasePath()
         let store = try runtime { () throws(SQLiteError) in try Store(path: path) }
         let replayer = try runtime { () throws(DaemonError) in try Replayer(config: loaded, store: store) }
-        var summary = ReplaySummary(files: files, database: path, messages: messages, skippedLines: problems.count)
-        var progress = ReplayProgress(total: messages.count)
+        var summary = ReplaySummary(files: files, database: path)
+        var progress = ReplayProgress(totalBytes: stream.totalBytes)
         let publisher = try runtime { () throws(DaemonError) in
             try publish ? ReplayPublisher(config: loaded, store: store, logger: Logger(label: "floodgauge")) : nil
         }
         try runtime { () throws(DaemonError) in
-            try replayer.run(messages, speed: parsedSpeed!) { events, done throws(DaemonError) in
+            try replayer.run(stream.next, speed: parsedSpeed!) { events, done throws(DaemonError) in
                 summary.add(events)
                 try publisher?.publish(events)
-                progress.show(done: done)
+                progress.show(messages: done, bytes: stream.bytesRead)
             }
             try publisher?.finish()
         }
         progress.finish()
+        summary.span = replayer.span
+        summary.skippedLines = skippedLines
         summary.counters = replayer.counters
         summary.rejects = try runtime { () throws(DaemonError) in try replayer.rejectsByReason() }
         for line in json ? [summary.json] : summary.lines { print(line) }

@@ -7,23 +7,26 @@ import GaugeDaemon
 
 /// A progress line on stderr with messages/s and the time left, for replays long enough to wait for; nothing when
 /// stderr is not a terminal, so piped output and logs stay clean.
+///
+/// The capture is read as it is replayed, so the share done is the share of its bytes read.
 struct ReplayProgress {
-    private let total: Int
+    private let totalBytes: Int64
     private let enabled = isatty(STDERR_FILENO) == 1
     private let startedAt = Self.clock()
     private var shownAt: Double?
 
-    init(total: Int) { self.total = total }
+    init(totalBytes: Int64) { self.totalBytes = totalBytes }
 
-    mutating func show(done: Int) {
+    mutating func show(messages: Int, bytes: Int64) {
         guard enabled else { return }
         let now = Self.clock()
         // Quick replays show nothing; longer ones a line refreshed twice a second.
         guard now - startedAt >= 1, now - (shownAt ?? 0) >= 0.5 else { return }
         shownAt = now
-        let rate = Double(done) / (now - startedAt)
-        let left = rate > 0 ? Int64(Double(total - done) / rate) : 0
-        let line = "\r\(done)/\(total) messages (\(done * 100 / max(total, 1)) %), \(Int(rate)) messages/s, "
+        let elapsed = now - startedAt
+        let share = Double(bytes) / Double(max(totalBytes, 1))
+        let left = share > 0 ? Int64(elapsed * (1 - share) / share) : 0
+        let line = "\r\(messages) messages (\(Int(share * 100)) %), \(Int(Double(messages) / elapsed)) messages/s, "
             + "\(DurationText.format(left)) left\u{1B}[K"
         fputs(line, stderr)
     }

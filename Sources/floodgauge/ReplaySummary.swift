@@ -5,21 +5,18 @@ import GaugeDaemon
 struct ReplaySummary {
     var files: [String]
     var database: String
-    var first: Timestamp?
-    var last: Timestamp?
-    var skippedLines: Int
+    /// The capture times of the first and the latest message.
+    var span: (first: Timestamp, last: Timestamp)?
+    var skippedLines = 0
     var counters = Pipeline.Counters()
     var rejects: [(reason: String, count: Int)] = []
     /// Transitions by `kind transition` (`level raised`), in the order first seen.
     var alerts: [(kind: String, count: Int)] = []
     var logLines: [String] = []
 
-    init(files: [String], database: String, messages: [CapturedMessage], skippedLines: Int) {
+    init(files: [String], database: String) {
         self.files = files
         self.database = database
-        first = messages.first?.time
-        last = messages.last?.time
-        self.skippedLines = skippedLines
     }
 
     mutating func add(_ events: [Pipeline.StoredEvent]) {
@@ -38,7 +35,7 @@ struct ReplaySummary {
         let c = counters
         var lines = [
             "replayed \(c.messages) messages from \(files.joined(separator: ", ")) into \(database)",
-            "capture time: \(first?.rfc3339 ?? "-") to \(last?.rfc3339 ?? "-"); \(skippedLines) lines skipped",
+            "capture time: \(span?.first.rfc3339 ?? "-") to \(span?.last.rfc3339 ?? "-"); \(skippedLines) lines skipped",
             "uplinks \(c.uplinks), duplicates \(c.duplicates), samples \(c.samples) (\(c.implausible) implausible), "
                 + "unknown devices \(c.unknownDevices), ignored \(c.ignored), rejects \(c.rejects)",
         ]
@@ -54,8 +51,8 @@ struct ReplaySummary {
         var object = JSONWriter()
         object.raw("files", "[" + files.map(JSONWriter.quoted).joined(separator: ",") + "]")
         object.field("database", database)
-        object.field("first", first?.rfc3339)
-        object.field("last", last?.rfc3339)
+        object.field("first", span?.first.rfc3339)
+        object.field("last", span?.last.rfc3339)
         object.field("skipped_lines", skippedLines)
         for (key, value) in [
             ("messages", c.messages), ("uplinks", c.uplinks), ("duplicates", c.duplicates), ("samples", c.samples),

@@ -83,7 +83,7 @@ struct JournalTests {
                 devEUI: "70B3D57ED0001234", fCnt: 1, receivedAt: "2026-11-22T10:00:00Z",
                 frame: mpscFrame(seq: 1, distancesMM: [3900])))  // 210 cm: straight to stage 2, moderate
         try #require(eventually { (try? sql(database, "SELECT count(*) FROM alert_events")) == "1" })
-        FileManager.default.createFile(atPath: scratch.path("published"), contents: nil)
+        #expect(FileManager.default.createFile(atPath: scratch.path("published"), contents: nil))
         try #require(eventually { FileManager.default.fileExists(atPath: scratch.path("done")) }, "\(namespace.output)")
 
         func entries(_ name: String) throws -> [[String: Any]] {

@@ -21,7 +21,8 @@ struct ReplayerTests {
         let message = CapturedMessage(
             time: Timestamp.parseRFC3339("2026-11-22T10:00:00Z")!, topic: Array("elsewhere/x".utf8), payload: [1, 2])
         var done = 0
-        try replayer.run([message], speed: nil) { _, count in done = count }
+        var unread = [message].makeIterator()
+        try replayer.run({ unread.next() }, speed: nil) { _, count in done = count }
         #expect(done == 1)
         #expect(replayer.counters.rejects == 1)
         let reasons = try replayer.rejectsByReason()

@@ -53,7 +53,7 @@ struct ScenarioTests {
         let replayer = try Replayer(config: config, store: store)
 
         let capture = folder.appendingPathComponent("capture.jsonl")
-        let (messages, problems) = try CaptureReader.read([capture.path])
+        let (messages, problems) = try CaptureStream.readAll([capture.path])
         #expect(problems.isEmpty, "\(problems)")
         // One message per hydrograph line: a cheap guard against a capture not remade after an edit.
         let hydrograph = try String(contentsOf: folder.appendingPathComponent("hydrograph.txt"), encoding: .utf8)
@@ -67,7 +67,8 @@ struct ScenarioTests {
         let start = try #require((json["created"] as? String).flatMap(Timestamp.parseRFC3339))
 
         var events: [Pipeline.StoredEvent] = []
-        try replayer.run(messages, speed: nil) { batch, _ in events += batch }
+        var unread = messages.makeIterator()
+        try replayer.run({ unread.next() }, speed: nil) { batch, _ in events += batch }
 
         var timeline = Timeline()
         for event in events {

@@ -37,45 +37,63 @@ public final class Replayer {
 
     public var counters: Pipeline.Counters { pipeline.counters }
 
-    /// Replays `messages` (in time order), one transaction per batch as the daemon's pipeline thread commits them.
-    /// After each commit `committed` gets the batch's events and how many messages are done.
+    /// The capture times of the first message and of the latest, once there was one.
+    public private(set) var span: (first: Timestamp, last: Timestamp)?
+
+    /// Replays the messages `next` gives (in time order), one transaction per batch as the daemon's pipeline thread
+    /// commits them. After each commit `committed` gets the batch's events and how many messages are done.
+    ///
+    /// The clock is the latest capture time so far: a message out of order is processed as late, as live ingest
+    /// would have, and never turns the clock back.
     public func run(
-        _ messages: [CapturedMessage], speed: Speed,
+        _ next: () throws(DaemonError) -> CapturedMessage?, speed: Speed,
         committed: ([Pipeline.StoredEvent], _ done: Int) throws(DaemonError) -> Void
     ) throws(DaemonError) {
-        guard let first = messages.first else { return }
+        guard var pending = try next() else { return }
+        let first = pending.time
+        var clock = first
         let startedAt = Liveness.monotonicMilliseconds()
-        /// When, on the monotonic clock, message `index` is due at `speed`.
-        func due(_ index: Int, speed: Double) -> Int64 {
-            startedAt + Int64(Double(messages[index].time.unixMilliseconds - first.time.unixMilliseconds) / speed)
+        /// When, on the monotonic clock, a message of capture time `time` is due at `speed`.
+        func due(_ time: Timestamp, speed: Double) -> Int64 {
+            startedAt + Int64(Double(time.unixMilliseconds - first.unixMilliseconds) / speed)
         }
         // The gauges as configured when the capture began: their row must not carry the wall clock either.
-        try database { () throws(SQLiteError) in try store.saveGauges(gauges, at: first.time) }
-        var index = 0
-        while index < messages.count {
-            var end = min(index + PipelineThread.batchLimit, messages.count)
+        try database { () throws(SQLiteError) in try store.saveGauges(gauges, at: first) }
+        var batch: [CapturedMessage] = []
+        var done = 0
+        var atEnd = false
+        while !atEnd {
+            let now = Liveness.monotonicMilliseconds()
             if let speed {
-                let now = Liveness.monotonicMilliseconds()
-                let wait = due(index, speed: speed) - now
+                let wait = due(pending.time, speed: speed) - now
                 if wait > 0 {
                     usleep(useconds_t(min(wait, 1000) * 1000))
                     continue
                 }
-                // Paced, a batch is what is due by now, so alerts come out when the capture had them.
-                end = index + 1
-                while end < messages.count, end - index < PipelineThread.batchLimit, due(end, speed: speed) <= now {
-                    end += 1
-                }
             }
+            // Paced, a batch is what is due by now, so alerts come out when the capture had them.
+            batch.removeAll(keepingCapacity: true)
+            repeat {
+                batch.append(pending)
+                guard let message = try next() else {
+                    atEnd = true
+                    break
+                }
+                pending = message
+            } while batch.count < PipelineThread.batchLimit && speed.map { due(pending.time, speed: $0) <= now } ?? true
             try database { () throws(SQLiteError) in
                 try store.transaction { () throws(SQLiteError) in
-                    for message in messages[index..<end] { try process(message) }
+                    for message in batch {
+                        clock = max(clock, message.time)
+                        try process(message, now: clock)
+                    }
                     try pipeline.saveMemories()
                 }
             }
             pipeline.batchCommitted()
-            try committed(pipeline.takeNewEvents(), end)
-            index = end
+            done += batch.count
+            span = (first, clock)
+            try committed(pipeline.takeNewEvents(), done)
         }
     }
 
@@ -87,7 +105,7 @@ public final class Replayer {
         }
     }
 
-    private func process(_ message: CapturedMessage) throws(SQLiteError) {
+    private func process(_ message: CapturedMessage, now: Timestamp) throws(SQLiteError) {
         let source = message.topic.withUnsafeBytes { topic in filters.firstIndex { $0.matches(topic) } } ?? filters.count
         // `withUnsafeBytes` rethrows untyped errors, so the typed one travels out in a `Result`.
         try message.topic.withUnsafeBytes { topic in
@@ -95,7 +113,7 @@ public final class Replayer {
                 Result { () throws(SQLiteError) in
                     try pipeline.process(
                         IngestMessage(arrivedAt: message.time, sourceIndex: source, topic: topic, payload: payload),
-                        now: message.time)
+                        now: now)
                 }
             }
         }.get()

@@ -5,7 +5,7 @@ import Testing
 
 /// Capture files as written to disk: both formats, and the ways they break.
 @Suite("Capture files")
-struct CaptureReaderTests {
+struct CaptureStreamTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capture-\(UUID().uuidString)")
 
     init() throws { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
@@ -32,7 +32,7 @@ struct CaptureReaderTests {
             Self.header, Self.line("2026-11-22T10:00:00.123Z", "a/b", "{\"x\":1}"),
             Self.line("2026-11-22T10:00:01.000Z", "a/c", ""),
         ].joined(separator: "\n") + "\n")
-        let (messages, problems) = try CaptureReader.read([path])
+        let (messages, problems) = try CaptureStream.readAll([path])
         #expect(problems.isEmpty)
         #expect(messages == [
             Self.message("2026-11-22T10:00:00.123Z", "a/b", "{\"x\":1}"), Self.message("2026-11-22T10:00:01.000Z", "a/c", ""),
@@ -46,7 +46,7 @@ struct CaptureReaderTests {
             2026-11-22T11:00:05+0100 a/with space 00FF
             2026-11-22T10:00:06+0000 a/empty \n
             """)
-        let (messages, problems) = try CaptureReader.read([path])
+        let (messages, problems) = try CaptureStream.readAll([path])
         #expect(problems.isEmpty)
         #expect(messages.map(\.time.rfc3339) == ["2026-11-22T10:00:00.000Z", "2026-11-22T10:00:05.000Z", "2026-11-22T10:00:06.000Z"])
         #expect(messages.map { String(decoding: $0.topic, as: UTF8.self) } == ["a/b", "a/with space", "a/empty"])
@@ -62,7 +62,7 @@ struct CaptureReaderTests {
             #"{"t":"2026-11-22T10:00:03.000Z","topic":"a/b","qos":1,"payload_b6"#,
         ].joined(separator: "\n"))
         let mosquitto = try file("broken.txt", "2026-11-22T10:00:04+0000 a/b 0g\nnonsense\n2026-11-22T10:00:05+0000 a/b 00\n")
-        let (messages, problems) = try CaptureReader.read([json, mosquitto])
+        let (messages, problems) = try CaptureStream.readAll([json, mosquitto])
         #expect(messages.map(\.payload) == [Array("one".utf8), Array("three".utf8), [0]])
         #expect(problems.map(\.description) == [
             "\(json):3: payload_b64: payload is not base64",
@@ -79,15 +79,33 @@ struct CaptureReaderTests {
             Self.line("2026-11-22T10:00:03.000Z", "a/b", "1@3"),
         ].joined(separator: "\n") + "\n")
         let second = try file("2.txt", "2026-11-22T10:00:02+0000 a/b \(Self.hex("2@2"))\n2026-11-22T10:00:01+0000 a/b \(Self.hex("2@1"))\n")
-        let (messages, problems) = try CaptureReader.read([first, second])
+        let (messages, problems) = try CaptureStream.readAll([first, second])
         #expect(problems.isEmpty)
         #expect(messages.map { String(decoding: $0.payload, as: UTF8.self) } == ["1@0", "2@1", "1@2", "2@2", "1@3"])
+    }
+
+    @Test("a message further out of place than the reorder window is replayed as soon as it is read, and reported")
+    func beyondTheWindow() throws {
+        let path = try file("late.jsonl", [
+            Self.header, Self.line("2026-11-22T10:00:05.000Z", "a/b", "5"), Self.line("2026-11-22T10:00:06.000Z", "a/b", "6"),
+            Self.line("2026-11-22T10:00:07.000Z", "a/b", "7"), Self.line("2026-11-22T09:59:00.000Z", "a/b", "late"),
+            Self.line("2026-11-22T10:00:08.000Z", "a/b", "8"),
+        ].joined(separator: "\n") + "\n")
+        var problems: [CaptureProblem] = []
+        let stream = try CaptureStream([path], reorderWindow: 2) { problems.append($0) }
+        var payloads: [String] = []
+        while let message = try stream.next() { payloads.append(String(decoding: message.payload, as: UTF8.self)) }
+        #expect(payloads == ["5", "6", "late", "7", "8"])
+        #expect(problems == [CaptureProblem(
+            file: path, line: 5, reason: "1m6s earlier than a message already replayed: more than 2 messages out of place",
+            skipped: false)])
+        #expect(stream.bytesRead == stream.totalBytes)
     }
 
     private static func hex(_ text: String) -> String { text.utf8.map { String(format: "%02x", $0) }.joined() }
 
     @Test("a missing file is an error")
     func missingFile() {
-        #expect(throws: DaemonError.self) { try CaptureReader.read([directory.appendingPathComponent("none").path]) }
+        #expect(throws: DaemonError.self) { try CaptureStream.readAll([directory.appendingPathComponent("none").path]) }
     }
 }
