@@ -8,7 +8,9 @@ Nims come through The Things Stack, the Prüm through ChirpStack. A join message
 an unknown device and a corrupt frame show how floodgauge keeps what it cannot use.
 Deterministic: the same file every run.
 """
-import base64, datetime, json, math, pathlib, random, struct, tomllib, uuid
+import base64, datetime, json, math, pathlib, random, tomllib, uuid
+
+from capture import FLAG_BAT, header_line, iso, message_line, mpsc_frame
 
 root = pathlib.Path(__file__).resolve().parent.parent
 config = tomllib.loads((root / "Config/demo.toml").read_text())
@@ -30,15 +32,6 @@ def level_cm(flood, hours):
     # A flood wave rises faster than it falls: a skewed bump, zero before the rain starts.
     x = hours / at
     return base + (peak - base) * (x ** 3 * math.exp(3 * (1 - x)) if x > 0 else 0)
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
-
-
-def mpsc_frame(seq, distances, age_s, battery_mv):
-    return struct.pack(">BBHHBHH", 0x11, 0x01, seq, 300, len(distances), age_s, battery_mv) + b"".join(
-        struct.pack(">H", d) for d in distances)
 
 
 def ttn(gauge, fcnt, received, frame):
@@ -83,14 +76,14 @@ for gid, flood in FLOODS.items():
             distances.append(round(gauge["distance_to_datum_mm"] - cm * 10))
         if gid == "kyll-kordel" and n == 30:
             distances[1] = 0xFFFF  # spray on the radar: one sample without an echo
-        frame = mpsc_frame(n + 1, distances, age, 3600 - n)
+        frame = mpsc_frame(n + 1, FLAG_BAT, distances, age, 3600 - n)
         envelope = ttn(gauge, n + 1, received, frame) if flood[3] == "ttn" else chirpstack(gauge, n + 1, received, frame)
         messages.append((received, topic(gauge, flood[3]), envelope))
 
 # What floodgauge must keep but cannot use.
 stranger = {"id": "unbekannt", "dev_eui": "70B3D57ED00DEFFF"}
 messages.append((START + datetime.timedelta(hours=3, minutes=1), topic(stranger, "ttn"),
-                 ttn(stranger, 1, START + datetime.timedelta(hours=3, minutes=1), mpsc_frame(1, [5000], 0, 3300))))
+                 ttn(stranger, 1, START + datetime.timedelta(hours=3, minutes=1), mpsc_frame(1, FLAG_BAT, [5000], 0, 3300))))
 corrupt = ttn(gauges["nims-alsdorf"], 999, START + datetime.timedelta(hours=4, minutes=2), b"\x11\x01\x00\x07")
 messages.append((START + datetime.timedelta(hours=4, minutes=2), topic(gauges["nims-alsdorf"], "ttn"), corrupt))
 join = {"end_device_ids": {"device_id": "kyll-kordel", "dev_eui": gauges["kyll-kordel"]["dev_eui"]},
@@ -100,12 +93,10 @@ messages.append((START + datetime.timedelta(minutes=1), topic(gauges["kyll-korde
 messages.sort(key=lambda m: m[0])
 out = root / "Fixtures/demo-flood.jsonl"
 with out.open("w") as f:
-    sources = [{"topic": s["topic"], "format": s["format"]} for s in config["source"]]
-    f.write(json.dumps({"floodgauge_capture": 1, "created": iso(START), "sources": sources}) + "\n")
+    f.write(header_line(START, config["source"]) + "\n")
     for received, t, envelope in messages:
         payload = json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
         # Network servers forward within a second or two of reception.
         arrived = received + datetime.timedelta(milliseconds=700)
-        f.write(json.dumps({"t": iso(arrived), "topic": t, "qos": 1,
-                            "payload_b64": base64.b64encode(payload).decode()}) + "\n")
+        f.write(message_line(arrived, t, payload) + "\n")
 print(f"wrote {len(messages)} messages to {out.relative_to(root)}")

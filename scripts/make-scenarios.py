@@ -17,25 +17,20 @@ newest at the line's time (or `age=` minutes earlier).
 
 Deterministic: no randomness, no clock; the same files every run.
 """
-import base64, datetime, json, pathlib, re, struct, sys, tomllib
+import datetime, pathlib, re, sys, tomllib
+
+from capture import FLAG_BAT, FLAG_FLT, FLAG_TLT, NO_ECHO, header_line, message_line, mpsc_frame
 
 root = pathlib.Path(__file__).resolve().parent.parent
 scenarios = root / "Fixtures/scenarios"
 
-SAMPLE_SPACING_S = 300  # multi-sample frames: one sample every 5 minutes
-NO_ECHO = 0xFFFF  # mpsc-v1: no valid echo, a gap
 DEFAULT_BATTERY_MV = 3600  # a fresh Li-SOCl2 cell
 # A DevEUI no gauge has needs some geometry to turn its levels into distances.
 UNKNOWN_DISTANCE_TO_DATUM_MM = 5000
-FLAG_BAT, FLAG_FLT, FLAG_TLT = 0x01, 0x08, 0x10
 
 
 class HydrographError(Exception):
     pass
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
 def parse_time(text):
@@ -48,12 +43,6 @@ def parse_time(text):
 
 def parse_start(text):
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(datetime.timezone.utc)
-
-
-def mpsc_frame(seq, flags, distances, age_s, battery_mv):
-    header = struct.pack(">BBHHBH", 0x11, flags, seq & 0xFFFF, SAMPLE_SPACING_S, len(distances), age_s)
-    battery = struct.pack(">H", battery_mv) if flags & FLAG_BAT else b""
-    return header + battery + b"".join(struct.pack(">H", d) for d in distances)
 
 
 def distance_mm(token, datum_mm):
@@ -136,12 +125,9 @@ def write_capture(directory):
     messages = list(frames(hydrograph, config))
     # Arrival order is time order; lines at the same time keep the file's order (sorted() is stable).
     messages = sorted(messages, key=lambda m: m[0])
-    sources = [{"topic": s["topic"], "format": s["format"]} for s in config["source"]]
     # The header's `created` is the hydrograph's start: expected.txt counts its times from it.
-    lines = [json.dumps({"floodgauge_capture": 1, "created": iso(start_of(hydrograph)), "sources": sources})]
-    for arrived, topic, frame in messages:
-        lines.append(json.dumps({"t": iso(arrived), "topic": topic, "qos": 1,
-                                 "payload_b64": base64.b64encode(frame).decode()}))
+    lines = [header_line(start_of(hydrograph), config["source"])]
+    lines += [message_line(arrived, topic, frame) for arrived, topic, frame in messages]
     (directory / "capture.jsonl").write_text("\n".join(lines) + "\n")
     return len(messages)
 

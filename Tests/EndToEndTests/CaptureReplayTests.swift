@@ -31,6 +31,7 @@ import Testing
         let dump = try sql(scratch.path("a.db"), ".dump")
         #expect(dump.contains("INSERT INTO alert_events"))
         #expect(dump == (try sql(scratch.path("b.db"), ".dump")))
+        #expect(try sql(scratch.path("a.db"), "PRAGMA foreign_key_check") == "")
         // Events carry the capture's clock, not the wall clock, and say they are a replay.
         let payloads = try sql(scratch.path("a.db"), "SELECT payload FROM alert_events ORDER BY event_id").split(separator: "\n")
         #expect(payloads.count == 20)

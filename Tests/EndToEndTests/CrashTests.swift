@@ -91,6 +91,8 @@ import Testing
         #expect(try sql(database, "SELECT count(*), count(DISTINCT uplink_id), count(DISTINCT t) FROM samples")
             == "\(Self.uplinkCount)|\(Self.uplinkCount)|\(Self.uplinkCount)")
         #expect(try sql(database, "SELECT count(*) FROM rejects") == "0")
+        // Every sample points to its uplink (the daemon declares the key but does not pay to enforce it).
+        #expect(try sql(database, "PRAGMA foreign_key_check") == "")
         // A kill never damages the ring: what the process wrote is in the page cache, whole.
         #expect(!logs.contains { $0.contains("was damaged") })
         let refills = logs.filter { $0.contains("the ring held from the previous run") }.count

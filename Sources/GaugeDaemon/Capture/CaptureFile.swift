@@ -1,4 +1,4 @@
-import GaugeCore
+public import GaugeCore
 
 #if canImport(Glibc)
     import Glibc

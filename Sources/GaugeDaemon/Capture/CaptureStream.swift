@@ -1,3 +1,5 @@
+public import GaugeCore
+
 #if canImport(Glibc)
     import Glibc
 #endif

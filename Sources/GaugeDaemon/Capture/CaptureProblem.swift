@@ -1,19 +1,3 @@
-public import GaugeCore
-
-/// One message read back from a capture file: when it arrived, its topic and its payload, exactly as the broker
-/// sent them.
-public struct CapturedMessage: Sendable, Equatable {
-    public var time: Timestamp
-    public var topic: [UInt8]
-    public var payload: [UInt8]
-
-    public init(time: Timestamp, topic: [UInt8], payload: [UInt8]) {
-        self.time = time
-        self.topic = topic
-        self.payload = payload
-    }
-}
-
 /// A line of a capture that could not be read, and is skipped, or that could not be put in time order, and is
 /// replayed out of order: reported either way, so one bad line never costs the rest.
 public struct CaptureProblem: Sendable, Equatable, CustomStringConvertible {

@@ -1,28 +1,43 @@
-import GaugeCore
+/// One message read back from a capture file: when it arrived, its topic and its payload, exactly as the broker
+/// sent them.
+public struct CapturedMessage: Sendable, Equatable {
+    public var time: Timestamp
+    public var topic: [UInt8]
+    public var payload: [UInt8]
 
-/// Parsers for one line of each capture format. Each returns the message, or throws the reason the line is skipped.
-enum CaptureLine {
-    struct Invalid: Error {
-        var reason: String
+    public init(time: Timestamp, topic: [UInt8], payload: [UInt8]) {
+        self.time = time
+        self.topic = topic
+        self.payload = payload
+    }
+}
+
+/// Parsers for one line of each capture format (README "Capture files"). Each returns the message, or throws the
+/// reason the line is skipped.
+///
+/// In GaugeCore beside the envelope parsers, so the JSON scanner is specialised for its fields as it is for theirs.
+public enum CaptureLine {
+    public struct Invalid: Error {
+        public var reason: String
         init(_ reason: String) { self.reason = reason }
     }
 
     // MARK: floodgauge captures
 
-    enum Field { case t, topic, payload, header }
-    static let fields: JSONFieldSet<Field> = [
+    private enum Field { case t, topic, payload, header }
+    private static let fields: JSONFieldSet<Field> = [
         .t: "t", .topic: "topic", .payload: "payload_b64", .header: "floodgauge_capture",
     ]
 
     /// What one JSON line holds: a message, or the header (which starts each capture, and may recur where
     /// captures were concatenated).
-    enum JSONLine {
+    public enum JSONLine {
         case header
         case message(CapturedMessage)
     }
 
     /// `{"t":"2026-11-22T10:00:00.123Z","topic":…,"qos":1,"payload_b64":…}` or the header line.
-    static func json(_ line: UnsafeRawBufferPointer) throws(Invalid) -> JSONLine {
+    public static func json(_ line: UnsafeRawBufferPointer) throws(Invalid) -> JSONLine {
         var time: Timestamp?
         var topic: [UInt8]?
         var payload: Result<[UInt8], DecodeError>?
@@ -66,7 +81,7 @@ enum CaptureLine {
 
     /// `2026-11-22T10:00:00+0000 topic/with maybe spaces 0a1b…`: the time up to the first space, the hex payload
     /// after the last (empty for an empty payload), the topic between.
-    static func mosquitto(_ line: UnsafeRawBufferPointer) throws(Invalid) -> CapturedMessage {
+    public static func mosquitto(_ line: UnsafeRawBufferPointer) throws(Invalid) -> CapturedMessage {
         guard let first = line.firstIndex(of: UInt8(ascii: " ")), let last = line.lastIndex(of: UInt8(ascii: " ")),
             first < last
         else { throw Invalid("not \"TIME TOPIC HEX\" as mosquitto_sub -F '%I %t %x' prints") }
