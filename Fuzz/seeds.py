@@ -14,7 +14,7 @@ from pathlib import Path
 
 vectors_dir, out_dir = Path(sys.argv[1]), Path(sys.argv[2])
 
-# "codec <name> <model>…" and "envelope <name>" lines.
+# "codec <name> <model>…", "envelope <name>" and "capture capture" lines.
 models = {}
 envelopes = []
 for kind, name, *rest in (line.split() for line in sys.stdin if line.strip()):
@@ -66,6 +66,11 @@ for codec, model, port, frame in frames:
         seeds[codec].append(frame)
     else:
         seeds[codec].append(bytes([models[codec].index(model), port]) + frame)
+
+# Capture lines: the demo flood's first lines (header, TTN and ChirpStack uplinks), and mosquitto_sub's format.
+capture = (Path(__file__).resolve().parent.parent / "Fixtures/demo-flood.jsonl").read_bytes().splitlines()
+seeds["capture"] = capture[:4] + [b"2026-11-22T10:00:00+0000 v3/app/devices/kyll/up " + frames[0][3].hex().encode(),
+                                   b"2026-11-22T11:00:05+0100 a/with space 00FF"]
 
 for target, inputs in seeds.items():
     directory = out_dir / target

@@ -13,14 +13,18 @@ import GaugeCore
 ///   the frame.
 /// - `ttn-v3`, `chirpstack-v4`: the MQTT message.
 /// - `raw`: byte 0 is the topic's length, then come the topic and the message.
+/// - `capture`: one line of a capture file (without its newline), read as both formats `floodgauge replay` knows.
 ///
 /// As in the daemon, an envelope's uplink goes on to the codec of the gauge with its DevEUI. The fuzzed
 /// configuration has one gauge per entry of `decoders`: DevEUI `d` is gauge `d % decoders.count`.
 enum FuzzTarget: CaseIterable {
     case codec(Codec)
     case envelope(EnvelopeFormat)
+    case captureLine
 
-    static var allCases: [FuzzTarget] { Codec.allCases.map(codec) + EnvelopeFormat.allCases.map(envelope) }
+    static var allCases: [FuzzTarget] {
+        Codec.allCases.map(codec) + EnvelopeFormat.allCases.map(envelope) + [captureLine]
+    }
 
     /// Every codec with each of its device models: `mpsc-v1` once, then the vendor models in declaration order.
     static let decoders: [(codec: Codec, device: DeviceModel?)] = Codec.allCases.flatMap { codec in
@@ -56,6 +60,7 @@ enum FuzzTarget: CaseIterable {
         switch self {
         case .codec(let codec): codec.rawValue
         case .envelope(let format): format.rawValue
+        case .captureLine: "capture"
         }
     }
 
@@ -75,7 +80,22 @@ enum FuzzTarget: CaseIterable {
             parse(.raw, topic: .init(rebasing: input[1..<topicEnd]), message: .init(rebasing: input[topicEnd...]))
         case .envelope(let format):
             parse(format, topic: UnsafeRawBufferPointer(start: nil, count: 0), message: input)
+        case .captureLine:
+            readCaptureLine(input)
         }
+    }
+
+    private func readCaptureLine(_ line: UnsafeRawBufferPointer) {
+        if case .message(let message)? = try? CaptureLine.json(line) {
+            check(message.topic.count + message.payload.count <= line.count, "a message larger than its line")
+            check(Timestamp.parseRFC3339(message.time.rfc3339) == message.time, "\(message.time) does not read back")
+        }
+        guard let message = try? CaptureLine.mosquitto(line) else { return }
+        // Written back as mosquitto_sub prints it, with the time as RFC 3339, the line reads as the same message.
+        let again = Array(message.time.rfc3339.utf8) + [0x20] + message.topic + [0x20]
+            + Array(message.payload.withUnsafeBytes { Hex.format($0) }.utf8)
+        let reread = again.withUnsafeBytes { try? CaptureLine.mosquitto($0) }
+        check(reread == message, "\(message) written back read as \(String(describing: reread))")
     }
 
     private func parse(_ format: EnvelopeFormat, topic: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer) {

@@ -18,6 +18,7 @@ enum FuzzMain {
                 case .codec(let codec):
                     print((["codec", codec.rawValue] + codec.devices.map(\.rawValue)).joined(separator: " "))
                 case .envelope(let format): print("envelope", format.rawValue)
+                case .captureLine: print("capture", target.name)
                 }
             }
             exit(0)
