@@ -1,10 +1,11 @@
 /*
  * The raw sqlite3 floor for `scripts/bench-replay`: inserts the sample rows a replay stored, read back from its
  * database, into a fresh database with the same `samples` table, the same pragmas floodgauge sets (WAL,
- * synchronous NORMAL) and one prepared statement, committing every ROWS_PER_COMMIT rows. Only the inserts are
- * timed: what storing these rows costs with nothing else to do (no decoding, no uplinks, no detectors).
+ * synchronous NORMAL, checkpoints at 8192 pages) and one prepared statement, committing every ROWS_PER_COMMIT
+ * rows. Only the inserts are timed: what storing these rows costs with nothing else to do (no decoding, no
+ * uplinks, no detectors). CACHE_KIB sets the page cache as replay sets its own; SQLite's default without it.
  *
- *   raw_insert REPLAY_DB OUT_DB ROWS_PER_COMMIT   prints {"rows":N,"seconds":S}
+ *   raw_insert REPLAY_DB OUT_DB ROWS_PER_COMMIT [CACHE_KIB]   prints {"rows":N,"seconds":S}
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -41,8 +42,8 @@ static double seconds(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: raw_insert REPLAY_DB OUT_DB ROWS_PER_COMMIT\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: raw_insert REPLAY_DB OUT_DB ROWS_PER_COMMIT [CACHE_KIB]\n");
         return 2;
     }
     long per_commit = atol(argv[3]);
@@ -81,7 +82,13 @@ int main(int argc, char **argv) {
 
     remove(argv[2]);
     check(sqlite3_open(argv[2], &out), out, argv[2]);
-    check(sqlite3_exec(out, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL, NULL, NULL), out, "pragmas");
+    check(sqlite3_exec(out, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 8192;",
+                       NULL, NULL, NULL), out, "pragmas");
+    if (argc == 5) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%ld", atol(argv[4]));
+        check(sqlite3_exec(out, pragma, NULL, NULL, NULL), out, "cache_size");
+    }
     check(sqlite3_exec(out, schema, NULL, NULL, NULL), out, "create");
     check(sqlite3_prepare_v2(out, "INSERT INTO samples (gauge_id, t, level_mm, raw_mm, gap, uplink_id, verdict) "
                                   "VALUES (?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL), out, "insert");
