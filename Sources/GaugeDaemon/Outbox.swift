@@ -10,7 +10,10 @@ import Synchronization
 /// the broker has acknowledged it (QoS 1), so events in flight when the process dies are sent
 /// again on the next connect, with the same `event_id`.
 ///
-/// - Important: `publish` and `settle` run on the pipeline thread; `acknowledged` and `connected`
+/// States go out a few at a time, each gauge's newest (`StateQueue`), not as fast as batches change them:
+/// libmosquitto keeps what it cannot send yet in its own memory, without bound.
+///
+/// - Important: `publish`, `publishState` and `settle` run on the pipeline thread; `acknowledged` and `connected`
 ///   on the network thread; `pending` anywhere.
 final class Outbox: @unchecked Sendable {
     private let client: MQTTClient
@@ -25,14 +28,18 @@ final class Outbox: @unchecked Sendable {
     private let inFlightCount = Atomic(0)
     /// Each gauge's latest state, sent again after a reconnect: a broker without persistence forgets retained
     /// messages when it restarts. Pipeline thread only.
-    private var states: [String: String] = [:]
+    ///
+    /// The window stays below the 20 messages libmosquitto keeps in flight by default, so an event published
+    /// meanwhile goes out at once instead of queueing behind states; a larger one would only queue in the library.
+    private var states = StateQueue(window: 16, ackTimeoutMilliseconds: 30_000)
 
     init(client: MQTTClient, prefix: String) {
         self.client = client
         self.prefix = prefix
     }
 
-    /// Events sent and not yet acknowledged; safe to read from any thread.
+    /// Events sent and not yet acknowledged; safe to read from any thread. States are not counted: a stop does
+    /// not wait for them, as the next start sends every gauge's state.
     var pending: Int { inFlightCount.load(ordering: .relaxed) }
 
     func acknowledged(mid: Int32) {
@@ -54,39 +61,55 @@ final class Outbox: @unchecked Sendable {
         }
     }
 
-    /// Publishes a gauge's state, retained, replacing the last one. Not tracked like events: only the newest state
-    /// matters, and it is sent again on every reconnect.
+    /// Takes a gauge's newest state for its retained topic, replacing one not yet sent; `settle` sends it.
     func publishState(gaugeID: String, payload: String) {
-        states[gaugeID] = payload
-        guard client.isConnected else { return }
-        _ = try? client.publish(topic: "\(prefix)/gauges/\(gaugeID)/state", payload: payload, qos: 1, retain: true)
+        states.update(gaugeID: gaugeID, payload: payload)
     }
 
     /// Marks acknowledged events published and, after a reconnect, re-sends every event the
-    /// store still holds as unpublished, and every gauge's state.
+    /// store still holds as unpublished and queues every gauge's state again; then sends the states
+    /// waiting, as far as the window allows.
     func settle(store: Store, now: Timestamp) throws(SQLiteError) {
         let mids = acks.withLock { acks in
             defer { acks.removeAll(keepingCapacity: true) }
             return acks
         }
-        if !mids.isEmpty {
+        var eventIDs: [String] = []
+        for mid in mids {
+            if let eventID = inFlight.removeValue(forKey: mid) {
+                eventIDs.append(eventID)
+            } else {
+                states.acknowledged(mid: mid)
+            }
+        }
+        if !eventIDs.isEmpty {
             try store.transaction { () throws(SQLiteError) in
-                for mid in mids {
-                    if let eventID = inFlight.removeValue(forKey: mid) {
-                        try store.markPublished(eventID: eventID, at: now)
-                    }
-                }
+                for eventID in eventIDs { try store.markPublished(eventID: eventID, at: now) }
             }
         }
         inFlightCount.store(inFlight.count, ordering: .relaxed)
-        guard client.isConnected, resendNeeded.exchange(false, ordering: .acquiring) else { return }
-        inFlight.removeAll()
-        inFlightCount.store(0, ordering: .relaxed)
-        for event in try store.unpublishedEvents() {
-            publish(eventID: event.eventID, gaugeID: event.gaugeID, payload: event.payload)
+        // Disconnected, states only wait: each gauge's newest, however often it changes meanwhile.
+        guard client.isConnected else { return }
+        if resendNeeded.exchange(false, ordering: .acquiring) {
+            inFlight.removeAll()
+            inFlightCount.store(0, ordering: .relaxed)
+            states.resendAll()
+            for event in try store.unpublishedEvents() {
+                publish(eventID: event.eventID, gaugeID: event.gaugeID, payload: event.payload)
+            }
         }
-        for (gaugeID, payload) in states {
-            publishState(gaugeID: gaugeID, payload: payload)
+        sendStates()
+    }
+
+    /// Sends waiting states while the window has room. Events are published before this, so none waits behind them.
+    private func sendStates() {
+        let now = Liveness.monotonicMilliseconds()
+        states.expire(now: now)
+        while let (gaugeID, payload) = states.next() {
+            let topic = "\(prefix)/gauges/\(gaugeID)/state"
+            // A failure means the link is going down: the state waits for the reconnect, which sends it anyway.
+            guard let mid = try? client.publish(topic: topic, payload: payload, qos: 1, retain: true) else { return }
+            states.sent(mid: mid, at: now)
         }
     }
 }

@@ -5,12 +5,17 @@ import Testing
     import Glibc
 #endif
 
-/// A TCP proxy in front of the broker that passes everything but the broker's PUBACKs: the daemon's alert events
-/// reach the broker, and the daemon never learns it. Real MQTT on both sides; only acknowledgements go missing.
-private let pubackDroppingProxy = #"""
-    import socket, sys, threading
+/// A TCP proxy in front of the broker that passes everything but the broker's PUBACKs: the daemon's messages reach
+/// the broker, and the daemon never learns it. Real MQTT on both sides; only acknowledgements go missing. The proxy
+/// holds them until the file named by its optional third argument appears, then passes them on and everything after.
+let pubackHoldingProxy = #"""
+    import os, socket, sys, threading, time
 
     listen_port, broker_port = int(sys.argv[1]), int(sys.argv[2])
+    release = sys.argv[3] if len(sys.argv) > 3 else None
+    lock = threading.Lock()
+    held = []
+    released = False
 
     def exact(sock, count):
         data = b""
@@ -32,16 +37,36 @@ private let pubackDroppingProxy = #"""
             if not byte[0] & 0x80:
                 return header + exact(sock, length)
 
-    def pipe(source, target, drop_pubacks):
+    def pipe(source, target, hold_pubacks):
         try:
             while True:
                 data = packet(source)
-                if not (drop_pubacks and data[0] >> 4 == 4):
+                if not hold_pubacks:
                     target.sendall(data)
+                    continue
+                with lock:
+                    if not released and data[0] >> 4 == 4:
+                        held.append((target, data))
+                    else:
+                        target.sendall(data)
         except (EOFError, OSError):
             source.close()
             target.close()
 
+    def release_when_told():
+        global released
+        while not os.path.exists(release):
+            time.sleep(0.05)
+        with lock:
+            released = True
+            for target, data in held:
+                try:
+                    target.sendall(data)
+                except OSError:
+                    pass
+
+    if release:
+        threading.Thread(target=release_when_told, daemon=True).start()
     server = socket.socket()
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind(("127.0.0.1", listen_port))
@@ -63,7 +88,7 @@ private let pubackDroppingProxy = #"""
         let broker = try Broker(in: scratch)
         let proxyPort = try freeLoopbackPort()
         let script = scratch.path("proxy.py")
-        try pubackDroppingProxy.write(toFile: script, atomically: true, encoding: .utf8)
+        try pubackHoldingProxy.write(toFile: script, atomically: true, encoding: .utf8)
         let proxy = try Child(
             try which("python3"), [script, "\(proxyPort)", "\(broker.port)"], output: scratch.path("proxy.log"))
         try #require(eventually { proxy.output.contains("listening") })
