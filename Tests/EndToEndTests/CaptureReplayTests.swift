@@ -10,12 +10,14 @@ import Testing
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The demo capture and its config, copied into `scratch`.
-    private func demo(in scratch: ScratchDirectory) throws -> (capture: String, config: String) {
+    /// The demo capture and its config, copied into `scratch`; the config on `brokerPort` when one is given.
+    private func demo(in scratch: ScratchDirectory, brokerPort: Int? = nil) throws -> (capture: String, config: String) {
         let capture = scratch.path("demo-flood.jsonl")
         let config = scratch.path("demo.toml")
         try FileManager.default.copyItem(atPath: Self.repository.appendingPathComponent("Fixtures/demo-flood.jsonl").path, toPath: capture)
-        try FileManager.default.copyItem(atPath: Self.repository.appendingPathComponent("Config/demo.toml").path, toPath: config)
+        var text = try String(contentsOf: Self.repository.appendingPathComponent("Config/demo.toml"), encoding: .utf8)
+        if let brokerPort { text = text.replacingOccurrences(of: "port = 18830", with: "port = \(brokerPort)") }
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
         return (capture, config)
     }
 
@@ -109,10 +111,7 @@ import Testing
     @Test func aCaptureOfLiveTrafficReplaysToTheSamplesAndAlertsTheDaemonStored() throws {
         let scratch = try ScratchDirectory()
         let broker = try Broker(in: scratch)
-        let (demoCapture, demoConfig) = try demo(in: scratch)
-        let config = scratch.path("live.toml")
-        try String(contentsOfFile: demoConfig, encoding: .utf8).replacingOccurrences(of: "port = 18830", with: "port = \(broker.port)")
-            .write(toFile: config, atomically: true, encoding: .utf8)
+        let (demoCapture, config) = try demo(in: scratch, brokerPort: broker.port)
         try FileManager.default.createDirectory(atPath: scratch.path("demo-data"), withIntermediateDirectories: true)
         let daemon = try Child(try floodgaugeBinary(), ["run", "--config", config], output: scratch.path("daemon.log"))
         let capture = try Child(
@@ -155,10 +154,7 @@ import Testing
     @Test func replayPublishesItsEventsMarkedAsAReplay() throws {
         let scratch = try ScratchDirectory()
         let broker = try Broker(in: scratch)
-        let (capture, demoConfig) = try demo(in: scratch)
-        let config = scratch.path("publish.toml")
-        try String(contentsOfFile: demoConfig, encoding: .utf8).replacingOccurrences(of: "port = 18830", with: "port = \(broker.port)")
-            .write(toFile: config, atomically: true, encoding: .utf8)
+        let (capture, config) = try demo(in: scratch, brokerPort: broker.port)
         let alerts = try broker.subscribe("floodgauge/alerts/#", output: scratch.path("alerts.sub"))
         try broker.publish(topic: "floodgauge/alerts/probe", message: "probe", retain: true)
         try #require(eventually { alerts.output.contains("probe") })

@@ -109,3 +109,14 @@ struct CaptureStreamTests {
         #expect(throws: DaemonError.self) { try CaptureStream.readAll([directory.appendingPathComponent("none").path]) }
     }
 }
+
+extension CaptureStream {
+    /// Every message of `paths` and every problem, read at once: for the small captures tests use.
+    static func readAll(_ paths: [String]) throws -> (messages: [CapturedMessage], problems: [CaptureProblem]) {
+        var problems: [CaptureProblem] = []
+        let stream = try CaptureStream(paths) { problems.append($0) }
+        var messages: [CapturedMessage] = []
+        while let message = try stream.next() { messages.append(message) }
+        return (messages, problems)
+    }
+}

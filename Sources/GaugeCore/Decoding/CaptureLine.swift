@@ -74,7 +74,11 @@ public enum CaptureLine {
         let count = bytes.withUnsafeMutableBytes { output in
             Result { () throws(DecodeError) in try Base64.decode(text, into: output) }
         }
-        return count.map { count in Array(bytes[..<count]) }
+        // Cut to size in place: a copy of the slice would be a second allocation for every line.
+        return count.map { count in
+            bytes.removeSubrange(count...)
+            return bytes
+        }
     }
 
     // MARK: mosquitto_sub -v -F '%I %t %x'

@@ -53,12 +53,4 @@ public final class CaptureStream {
         return message
     }
 
-    /// Every message of `paths` and every problem, read at once: for captures small enough to hold, as tests have.
-    public static func readAll(_ paths: [String]) throws(DaemonError) -> (messages: [CapturedMessage], problems: [CaptureProblem]) {
-        var problems: [CaptureProblem] = []
-        let stream = try CaptureStream(paths) { problems.append($0) }
-        var messages: [CapturedMessage] = []
-        while let message = try stream.next() { messages.append(message) }
-        return (messages, problems)
-    }
 }
