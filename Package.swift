@@ -77,7 +77,13 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "GaugeCoreTests", dependencies: ["GaugeCore"], swiftSettings: settings),
         .testTarget(name: "GaugeStoreTests", dependencies: ["GaugeStore", "GaugeCore"], swiftSettings: settings),
-        .testTarget(name: "GaugeDaemonTests", dependencies: ["GaugeDaemon", "GaugeCore", "GaugeStore"], swiftSettings: settings),
+        .testTarget(
+            name: "GaugeDaemonTests",
+            dependencies: [
+                "GaugeDaemon", "GaugeCore", "GaugeStore", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
         // GaugeDaemon and GaugeCore only to lay out ring files for the daemon to recover.
         .testTarget(
             name: "EndToEndTests", dependencies: ["floodgauge", "GaugeDaemon", "GaugeCore"], swiftSettings: settings),

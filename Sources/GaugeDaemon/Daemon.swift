@@ -15,7 +15,8 @@ import Synchronization
 /// Threads: libmosquitto's network thread copies each message into the ring file and returns
 /// (then the PUBACK leaves, and the message survives the process); the pipeline thread drains
 /// the ring in batches, one transaction each, then publishes and logs the batch's alerts; the
-/// main thread waits for signals.
+/// checkpointer copies SQLite's write-ahead log into the database file; the main thread waits
+/// for signals.
 public final class Daemon: @unchecked Sendable {
     private let config: Config
     /// Read again on SIGHUP.
@@ -44,6 +45,10 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw DaemonError("cannot open database: \(error)")
         }
+        // From here on commits only append to the write-ahead log; the checkpointer copies it into the file.
+        let checkpointer = try Checkpointer(database: config.storage.database, writer: store.connection, logger: logger)
+        try checkpointer.start()
+        defer { checkpointer.stop() }
         let alertLog = try AlertLog(path: config.alerts.log)
         let pipeline: Pipeline
         do {
@@ -133,6 +138,7 @@ public final class Daemon: @unchecked Sendable {
         status.publishOffline(client, at: .now())
         client.stop()
         let failure = processing.join()
+        checkpointer.stop()
         metricsServer?.stop()
         // Both threads are gone, so nothing uses the mapping any more: it may be unmapped now.
         withExtendedLifetime(ringFile) {}

@@ -3,6 +3,12 @@ import CSQLite
 /// One SQLite connection. Not thread-safe: one thread owns it at a time.
 public final class Connection {
     let handle: OpaquePointer
+    /// What `handOverCheckpoints(to:)` reports commits to; held here because SQLite holds only a pointer to it.
+    var handOver: CheckpointHandOver?
+
+    /// Frames (pages) of write-ahead log after which a commit checkpoints on the committing thread, unless
+    /// `handOverCheckpoints(to:)` turned that off; the daemon's checkpointer thread starts at the same size.
+    public static let automaticCheckpointFrames = 8192
 
     /// Whether a connection may change the database.
     public enum Access: Sendable {
@@ -36,7 +42,8 @@ public final class Connection {
         // Checkpoint at 32 MiB of WAL rather than SQLite's 4 MiB: a batch of a few thousand messages dirties
         // thousands of pages, so the default checkpointed (two fsyncs) after nearly every commit. Fewer, larger
         // checkpoints also write a page rewritten by several batches once. Measured by scripts/bench-replay.
-        try execute("PRAGMA wal_autocheckpoint = 8192")
+        // The daemon moves these checkpoints to a thread of their own: `handOverCheckpoints(to:)`.
+        try execute("PRAGMA wal_autocheckpoint = \(Self.automaticCheckpointFrames)")
         // Foreign keys are declared but not enforced: every sample's uplink is inserted just before it, in the same
         // transaction, and no uplink row is ever deleted. Checking each sample's parent cost an eighth of an
         // ingest; the crash and replay tests run `PRAGMA foreign_key_check` instead.
@@ -63,6 +70,8 @@ public final class Connection {
 
     /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
     public func transaction<T>(_ body: () throws(SQLiteError) -> T) throws(SQLiteError) -> T {
+        handOver?.writerBegins()
+        defer { handOver?.writerEnds() }
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
