@@ -184,15 +184,13 @@ final class PipelineThread: @unchecked Sendable {
         }
     }
 
-    /// One step of retention, when one is due. Returns whether it pruned a full step, so more may be waiting.
+    /// One step of retention, when one is due. Returns whether it went past a full step, so more may be waiting.
     private func pruneOldUplinks() throws(SQLiteError) -> Bool {
         let now = Timestamp.now()
         guard let retain = retainUplinksSeconds, now >= nextPruning else { return false }
-        let pruned = try store.transaction { () throws(SQLiteError) in
-            try store.pruneUplinks(receivedBefore: now.adding(seconds: -retain), limit: Self.pruningStep)
-        }
+        let passed = try store.pruneUplinks(receivedBefore: now.adding(seconds: -retain), limit: Self.pruningStep)
         // A backlog goes step by step between messages; then once a minute is enough for uplinks aging by the day.
-        let more = pruned == Self.pruningStep
+        let more = passed == Self.pruningStep
         nextPruning = now.adding(seconds: more ? 0 : 60)
         return more
     }

@@ -15,6 +15,10 @@ public final class Store {
     private let markPublishedStatement: Statement
     private let settleJumpStatement: Statement
     private let saveMemoryStatement: Statement
+    private let nextUplinksStatement: Statement
+    private let pruneStatement: Statement
+    /// Retention has gone past the uplinks up to this row id (since this `Store` opened the database).
+    private var pruningCursor: Int64 = 0
 
     public static var schemaVersion: Int { Migrations.all.count }
 
@@ -51,6 +55,9 @@ public final class Store {
                  newest_reading_at, rate_cm_per_h, battery_mv, battery_pct)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        nextUplinksStatement = try connection.prepare("SELECT id, received_at FROM uplinks WHERE id > ? ORDER BY id LIMIT ?")
+        pruneStatement = try connection.prepare(
+            "UPDATE uplinks SET frame = x'', topic = '' WHERE id > ? AND id <= ? AND length(frame) > 0")
         insertRejectStatement = try connection.prepare(
             "INSERT INTO rejects (received_at, topic, reason, message) VALUES (?, ?, ?, ?)")
         saveAlertStatement = try connection.prepare(
@@ -107,9 +114,9 @@ public final class Store {
     /// an old counter much later, with other bytes, and is a new uplink.
     public static let duplicateWindowMilliseconds: Int64 = 120_000
 
-    /// Stores an uplink once. Returns its row id, or `nil` when it is a duplicate: the same device, frame counter
-    /// and receive time (a QoS redelivery, a replayed capture), ChirpStack's same deduplication id, or the same
-    /// device, frame counter and frame bytes within ``duplicateWindowMilliseconds``.
+    /// Stores an uplink once. Returns its row id, or `nil` when it is a copy: the same device, frame counter and
+    /// frame bytes within ``duplicateWindowMilliseconds`` (a QoS redelivery, a replayed capture, a second gateway
+    /// path or network server), or ChirpStack's same deduplication id.
     public func insertUplink(_ row: UplinkRow) throws(SQLiteError) -> Int64? {
         try Hex.withDigits(of: row.devEUI) { devEUI throws(SQLiteError) in
             var isCopy = false
@@ -132,17 +139,31 @@ public final class Store {
         }
     }
 
-    /// Deletes the frame bytes and topic of up to `limit` uplinks received before `time`, oldest first, and returns
-    /// how many it pruned. The rest of each row (receive time, device, counter, radio metadata, what it decoded to)
-    /// stays, as the provenance of the samples that point to it.
+    /// Deletes the frame bytes and topic of uplinks received before `time`, in its own transaction, and returns
+    /// how many it went past: it goes through the uplinks in the order they were stored, up to `limit` at a time,
+    /// and stops at the first one received since. The rest of each row (receive time, device, counter, radio
+    /// metadata, what it decoded to) stays, as the provenance of the samples that point to it.
+    ///
+    /// In stored order, not by an index on the receive time, which every insert would pay for: uplinks arrive
+    /// nearly in time order, and one that arrived late (a backlog) keeps its bytes until those stored before it
+    /// are old enough too. After a restart it goes past the uplinks pruned before, `limit` at a time.
     public func pruneUplinks(receivedBefore time: Timestamp, limit: Int) throws(SQLiteError) -> Int {
-        try connection.prepare(
-            """
-            UPDATE uplinks SET frame = x'', topic = ''
-            WHERE id IN (SELECT id FROM uplinks WHERE received_at < ? AND length(frame) > 0 ORDER BY received_at LIMIT ?)
-            """
-        ).run(.integer(time.unixMilliseconds), .integer(Int64(limit)))
-        return Int(connection.changes)
+        var passed = 0
+        var end = pruningCursor
+        var reachedRecent = false
+        try connection.transaction { () throws(SQLiteError) in
+            try nextUplinksStatement.query(.integer(pruningCursor), .integer(Int64(limit))) { row in
+                guard !reachedRecent, row.int(1) < time.unixMilliseconds else {
+                    reachedRecent = true
+                    return
+                }
+                end = row.int(0)
+                passed += 1
+            }
+            try pruneStatement.run(.integer(pruningCursor), .integer(end))
+        }
+        pruningCursor = end
+        return passed
     }
 
     /// Stores a sample once, with the detectors' verdict (`nil`: used, or a gap).

@@ -107,6 +107,10 @@ private func uplinkRow(fCnt: UInt32, at time: Timestamp, frame: UnsafeRawBufferP
         #expect(try !isNew(fCnt: 8, afterSeconds: 905, [0x11], dedup: id))
         // After a rejoin the counter starts again: counter 7 an hour later, with its own bytes, is a new uplink.
         #expect(try isNew(fCnt: 7, afterSeconds: 3600, other))
+        // A raw source takes the arrival time and has no counter: two readings of one device in one millisecond
+        // (two gauges behind one gateway bridge) are two uplinks when their bytes differ.
+        #expect(try isNew(fCnt: 0, afterSeconds: 1800, [0x11, 0xA0]))
+        #expect(try isNew(fCnt: 0, afterSeconds: 1800, [0x11, 0xA1]))
         // Beyond the window even the same bytes are a new reading (a steady river sends the same frame).
         #expect(try isNew(fCnt: 0, afterSeconds: 7200, frame))
         #expect(try isNew(fCnt: 0, afterSeconds: 7200 + 900, frame))
@@ -150,6 +154,38 @@ private func uplinkRow(fCnt: UInt32, at time: Timestamp, frame: UnsafeRawBufferP
         var samples: Int64 = 0
         try store.connection.prepare("SELECT count(*) FROM samples").query { samples = $0.int(0) }
         #expect(samples == 5)
+    }
+
+    /// Retention goes in stored order: an old uplink stored late (a backlog) waits until those stored before it are
+    /// old too, and a restarted floodgauge goes past what an earlier one pruned.
+    @Test func retentionGoesInStoredOrderAndContinuesAfterARestart() throws {
+        let db = try TemporaryDatabase()
+        let t0 = Timestamp(unixSeconds: 1_795_341_600)
+        let frame: [UInt8] = [0x11, 0x01, 0x00, 0x07]
+        func frameLengths(_ store: Store) throws -> [Int64] {
+            var lengths: [Int64] = []
+            try store.connection.prepare("SELECT length(frame) FROM uplinks ORDER BY id").query { lengths.append($0.int(0)) }
+            return lengths
+        }
+        do {
+            let store = try Store(path: db.path)
+            try frame.withUnsafeBytes { bytes in
+                // Stored in this order, received on these days: the day-0 uplink came in late.
+                for (n, day) in [1, 2, 5, 0, 3].enumerated() {
+                    let time = t0.adding(seconds: Int64(day) * 86_400)
+                    _ = try #require(try store.insertUplink(uplinkRow(fCnt: UInt32(n), at: time, frame: bytes)))
+                }
+            }
+            #expect(try store.pruneUplinks(receivedBefore: t0.adding(seconds: 4 * 86_400), limit: 10) == 2)
+            #expect(try frameLengths(store) == [0, 0, 4, 4, 4])
+            // Once the day-5 uplink is old too, the rest follow.
+            #expect(try store.pruneUplinks(receivedBefore: t0.adding(seconds: 6 * 86_400), limit: 10) == 3)
+            #expect(try frameLengths(store) == [0, 0, 0, 0, 0])
+        }
+        let restarted = try Store(path: db.path)
+        #expect(try restarted.pruneUplinks(receivedBefore: t0.adding(seconds: 6 * 86_400), limit: 3) == 3)
+        #expect(try restarted.pruneUplinks(receivedBefore: t0.adding(seconds: 6 * 86_400), limit: 3) == 2)
+        #expect(try restarted.pruneUplinks(receivedBefore: t0.adding(seconds: 6 * 86_400), limit: 3) == 0)
     }
 
     @Test func aDatabaseFromANewerFloodgaugeIsRefusedNotDamaged() throws {
