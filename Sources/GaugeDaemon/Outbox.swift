@@ -61,15 +61,15 @@ final class Outbox: @unchecked Sendable {
         }
     }
 
-    /// Takes a gauge's newest state for its retained topic, replacing one not yet sent; `settle` sends it.
-    func publishState(gaugeID: String, payload: String) {
-        states.update(gaugeID: gaugeID, payload: payload)
+    /// A gauge's state changed (committed): `settle` sends it when its turn comes, as it is then.
+    func stateChanged(gaugeID: String) {
+        states.update(gaugeID: gaugeID)
     }
 
     /// Marks acknowledged events published and, after a reconnect, re-sends every event the
     /// store still holds as unpublished and queues every gauge's state again; then sends the states
-    /// waiting, as far as the window allows.
-    func settle(store: Store, now: Timestamp) throws(SQLiteError) {
+    /// waiting, as far as the window allows, each as `state` renders it (`nil`: the gauge is gone).
+    func settle(store: Store, now: Timestamp, state: (String) -> String?) throws(SQLiteError) {
         let mids = acks.withLock { acks in
             defer { acks.removeAll(keepingCapacity: true) }
             return acks
@@ -98,14 +98,18 @@ final class Outbox: @unchecked Sendable {
                 publish(eventID: event.eventID, gaugeID: event.gaugeID, payload: event.payload)
             }
         }
-        sendStates()
+        sendStates(state)
     }
 
     /// Sends waiting states while the window has room. Events are published before this, so none waits behind them.
-    private func sendStates() {
+    private func sendStates(_ state: (String) -> String?) {
         let now = Liveness.monotonicMilliseconds()
         states.expire(now: now)
-        while let (gaugeID, payload) = states.next() {
+        while let gaugeID = states.next() {
+            guard let payload = state(gaugeID) else {
+                states.forget()
+                continue
+            }
             let topic = "\(prefix)/gauges/\(gaugeID)/state"
             // A failure means the link is going down: the state waits for the reconnect, which sends it anyway.
             guard let mid = try? client.publish(topic: topic, payload: payload, qos: 1, retain: true) else { return }

@@ -42,6 +42,7 @@ public final class Pipeline {
     private let formats: [EnvelopeFormat]
     private var monitors: [GaugeMonitor]
     private var gaugeByDevEUI: [UInt64: Int]
+    private var gaugeByID: [String: Int]
     private let store: Store
     private let text: AlertText
     private let replay: Bool
@@ -72,7 +73,7 @@ public final class Pipeline {
         monitors = try Self.committedMonitors(of: gauges, in: store)
         isChanged = Array(repeating: false, count: gauges.count)
         isStateUnpublished = Array(repeating: false, count: gauges.count)
-        gaugeByDevEUI = Self.index(gauges)
+        (gaugeByDevEUI, gaugeByID) = Self.index(gauges)
         countOpenAlerts()
     }
 
@@ -82,8 +83,11 @@ public final class Pipeline {
         committedCounters = counters
     }
 
-    private static func index(_ gauges: [GaugeSettings]) -> [UInt64: Int] {
-        Dictionary(gauges.enumerated().map { ($1.devEUI, $0) }, uniquingKeysWith: { first, _ in first })
+    private static func index(_ gauges: [GaugeSettings]) -> (byDevEUI: [UInt64: Int], byID: [String: Int]) {
+        (
+            Dictionary(gauges.enumerated().map { ($1.devEUI, $0) }, uniquingKeysWith: { first, _ in first }),
+            Dictionary(gauges.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        )
     }
 
     /// Takes a reloaded config's gauges between batches: each gauge continues from its committed state (open
@@ -96,7 +100,7 @@ public final class Pipeline {
         changedMonitors.removeAll()
         isStateUnpublished = Array(repeating: false, count: gauges.count)
         unpublishedStates.removeAll()
-        gaugeByDevEUI = Self.index(gauges)
+        (gaugeByDevEUI, gaugeByID) = Self.index(gauges)
         nextSilenceCheck = Timestamp(unixMilliseconds: .min)
         countOpenAlerts()
     }
@@ -250,22 +254,27 @@ public final class Pipeline {
 
     // MARK: Gauge states
 
-    /// The retained state of every gauge whose state was saved since the last call: publish after the commit.
-    public func takeChangedStates(now: Timestamp) -> [(gaugeID: String, payload: String)] {
+    /// The gauges whose state was saved since the last call: their retained states are due after the commit.
+    public func takeChangedStates() -> [String] {
         defer {
             for index in unpublishedStates { isStateUnpublished[index] = false }
             unpublishedStates.removeAll(keepingCapacity: true)
         }
-        return unpublishedStates.map { (monitors[$0].gauge.id, GaugeStateJSON.render(monitors[$0], updatedAt: now)) }
+        return unpublishedStates.map { monitors[$0].gauge.id }
+    }
+
+    /// A gauge's retained state as of the last commit (between batches), rendered when it is sent rather than each
+    /// time a batch changes it: under load most states are replaced before their turn comes. `nil` for a gauge no
+    /// longer configured.
+    public func stateJSON(of gaugeID: String, now: Timestamp) -> String? {
+        gaugeByID[gaugeID].map { GaugeStateJSON.render(monitors[$0], updatedAt: now) }
     }
 
     /// Every gauge's monitor, in config order: for the metrics, which copy what they need after a commit.
     public var gaugeMonitors: [GaugeMonitor] { monitors }
 
-    /// The state of every gauge, as the store last committed it: published once connected.
-    public func allStates(now: Timestamp) -> [(gaugeID: String, payload: String)] {
-        monitors.map { ($0.gauge.id, GaugeStateJSON.render($0, updatedAt: now)) }
-    }
+    /// Every configured gauge: all their states are due once connected.
+    public var gaugeIDs: [String] { monitors.map(\.gauge.id) }
 
     private func markChanged(_ index: Int) {
         guard !isChanged[index] else { return }

@@ -120,9 +120,7 @@ final class PipelineThread: @unchecked Sendable {
         if let gauges = reload.gauges {
             let now = Timestamp.now()
             try pipeline.reload(gauges: gauges, at: now)
-            for (gaugeID, payload) in pipeline.allStates(now: now) {
-                outbox.publishState(gaugeID: gaugeID, payload: payload)
-            }
+            for gaugeID in pipeline.gaugeIDs { outbox.stateChanged(gaugeID: gaugeID) }
         }
         reloads.add(1, ordering: .releasing)
     }
@@ -146,9 +144,7 @@ final class PipelineThread: @unchecked Sendable {
 
     private func run() {
         // Every gauge's state as committed, for the retained state topics, sent once the broker is there.
-        for (gaugeID, payload) in pipeline.allStates(now: .now()) {
-            outbox.publishState(gaugeID: gaugeID, payload: payload)
-        }
+        for gaugeID in pipeline.gaugeIDs { outbox.stateChanged(gaugeID: gaugeID) }
         var pause: useconds_t = 100_000
         while true {
             liveness.beat()
@@ -156,7 +152,8 @@ final class PipelineThread: @unchecked Sendable {
             do {
                 try applyReload()
                 let processed = try processBatch()
-                try outbox.settle(store: store, now: .now())
+                let now = Timestamp.now()
+                try outbox.settle(store: store, now: now) { pipeline.stateJSON(of: $0, now: now) }
                 if let trouble = storageTrouble {
                     logger.notice("database takes writes again (refused since \(trouble.since.rfc3339)); resuming")
                     notifier.status("running")
@@ -277,9 +274,7 @@ final class PipelineThread: @unchecked Sendable {
             logger.log(level: Self.level(event.transition.severity), "\(event.logLine)", metadata: Self.fields(event))
             outbox.publish(eventID: event.eventID, gaugeID: event.gaugeID, payload: event.payload)
         }
-        for (gaugeID, payload) in pipeline.takeChangedStates(now: .now()) {
-            outbox.publishState(gaugeID: gaugeID, payload: payload)
-        }
+        for gaugeID in pipeline.takeChangedStates() { outbox.stateChanged(gaugeID: gaugeID) }
         return count
     }
 }

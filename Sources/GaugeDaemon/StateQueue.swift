@@ -1,13 +1,14 @@
-/// What the retained state topics still need: each gauge's newest state, the gauges whose newest state is not yet
-/// sent, and the states sent and not yet acknowledged.
+/// What the retained state topics still need: the gauges whose newest state is not yet sent, and the states sent and
+/// not yet acknowledged.
 ///
-/// States are "latest wins": a gauge that changes ten times while it waits is sent once, with its newest state, and
-/// only one of its states is in flight at a time. With at most `window` in flight in all, what waits is bounded by
-/// the number of gauges, never by the message rate. Pure bookkeeping: `Outbox` does the sending.
+/// States are "latest wins": a gauge that changes ten times while it waits is sent once, with its state as it is
+/// when its turn comes (`Outbox` renders it then), and only one of its states is in flight at a time. With at most
+/// `window` in flight in all, what waits is bounded by the number of gauges, never by the message rate. Pure
+/// bookkeeping: `Outbox` does the sending.
 struct StateQueue {
     private struct Gauge {
-        var payload: String
-        /// `payload` still has to go out: the gauge is queued, or will be once its state in flight is settled.
+        /// The gauge changed since its last state went out: it is queued, or will be once its state in flight is
+        /// settled.
         var unsent: Bool
         var inFlight: Bool
     }
@@ -32,27 +33,27 @@ struct StateQueue {
         self.ackTimeoutMilliseconds = ackTimeoutMilliseconds
     }
 
-    /// Takes `payload` as the gauge's newest state, replacing one still waiting.
-    mutating func update(gaugeID: String, payload: String) {
+    /// The gauge's state changed: queues it, unless it waits already.
+    mutating func update(gaugeID: String) {
         guard var gauge = gauges[gaugeID] else {
-            gauges[gaugeID] = Gauge(payload: payload, unsent: true, inFlight: false)
+            gauges[gaugeID] = Gauge(unsent: true, inFlight: false)
             arriving.append(gaugeID)
             return
         }
-        gauge.payload = payload
         if !gauge.unsent && !gauge.inFlight { arriving.append(gaugeID) }
         gauge.unsent = true
         gauges[gaugeID] = gauge
     }
 
-    /// The state to send next, if one waits and the window has room; `sent` takes it off the queue.
-    mutating func next() -> (gaugeID: String, payload: String)? {
+    /// The gauge whose state to send next, if one waits and the window has room; `sent` or `forget` takes it off
+    /// the queue.
+    mutating func next() -> String? {
         guard inFlight.count < window else { return nil }
         if leaving.isEmpty {
             leaving = arriving.reversed()
             arriving.removeAll(keepingCapacity: true)
         }
-        return leaving.last.map { ($0, gauges[$0]!.payload) }
+        return leaving.last
     }
 
     /// The state `next` returned went out as message `mid`.
@@ -61,6 +62,11 @@ struct StateQueue {
         gauges[gaugeID]!.unsent = false
         gauges[gaugeID]!.inFlight = true
         inFlight[mid] = (gaugeID, now)
+    }
+
+    /// The gauge `next` returned is no longer configured: it leaves the queue and is never sent again.
+    mutating func forget() {
+        gauges[leaving.removeLast()] = nil
     }
 
     /// The broker acknowledged message `mid`, which may be no state's.

@@ -7,33 +7,31 @@ struct StateQueueTests {
     /// Sends what `next` offers, message ids counting up from `firstMid`; returns what went out.
     private static func sendAll(
         _ queue: inout StateQueue, firstMid: Int32 = 1, at now: Int64 = 0
-    ) -> [(mid: Int32, gaugeID: String, payload: String)] {
-        var sent: [(Int32, String, String)] = []
+    ) -> [(mid: Int32, gaugeID: String)] {
+        var sent: [(Int32, String)] = []
         var mid = firstMid
-        while let (gaugeID, payload) = queue.next() {
+        while let gaugeID = queue.next() {
             queue.sent(mid: mid, at: now)
-            sent.append((mid, gaugeID, payload))
+            sent.append((mid, gaugeID))
             mid += 1
         }
         return sent
     }
 
-    @Test("a gauge that changes while it waits is sent once, with its newest state, in the order gauges first waited")
-    func newestWins() {
+    @Test("a gauge that changes while it waits is sent once, in the order gauges first waited")
+    func latestWins() {
         var queue = StateQueue(window: 8, ackTimeoutMilliseconds: 1000)
         for i in 1...10 {
-            queue.update(gaugeID: "a", payload: "a\(i)")
-            if i == 5 { queue.update(gaugeID: "b", payload: "b1") }
+            queue.update(gaugeID: "a")
+            if i == 5 { queue.update(gaugeID: "b") }
         }
-        let sent = Self.sendAll(&queue)
-        #expect(sent.map(\.gaugeID) == ["a", "b"])
-        #expect(sent.map(\.payload) == ["a10", "b1"])
+        #expect(Self.sendAll(&queue).map(\.gaugeID) == ["a", "b"])
     }
 
     @Test("at most `window` states in flight; each acknowledgement frees one slot, and unknown ids free none")
     func window() {
         var queue = StateQueue(window: 3, ackTimeoutMilliseconds: 1000)
-        for i in 0..<5 { queue.update(gaugeID: "g\(i)", payload: "s") }
+        for i in 0..<5 { queue.update(gaugeID: "g\(i)") }
         #expect(Self.sendAll(&queue).map(\.gaugeID) == ["g0", "g1", "g2"])
         queue.acknowledged(mid: 99)
         #expect(queue.next() == nil)
@@ -47,13 +45,13 @@ struct StateQueueTests {
     @Test("one state per gauge in flight: a change meanwhile waits for the acknowledgement, then goes as the newest")
     func oneInFlightPerGauge() {
         var queue = StateQueue(window: 8, ackTimeoutMilliseconds: 1000)
-        queue.update(gaugeID: "a", payload: "a1")
-        #expect(Self.sendAll(&queue).map(\.payload) == ["a1"])
-        queue.update(gaugeID: "a", payload: "a2")
-        queue.update(gaugeID: "a", payload: "a3")
+        queue.update(gaugeID: "a")
+        #expect(Self.sendAll(&queue).map(\.gaugeID) == ["a"])
+        queue.update(gaugeID: "a")
+        queue.update(gaugeID: "a")
         #expect(queue.next() == nil)
         queue.acknowledged(mid: 1)
-        #expect(Self.sendAll(&queue, firstMid: 2).map(\.payload) == ["a3"])
+        #expect(Self.sendAll(&queue, firstMid: 2).map(\.gaugeID) == ["a"])
         queue.acknowledged(mid: 2)
         #expect(queue.next() == nil)
     }
@@ -61,14 +59,14 @@ struct StateQueueTests {
     @Test("a gauge that keeps changing does not starve one that waits")
     func fairness() {
         var queue = StateQueue(window: 1, ackTimeoutMilliseconds: 1000)
-        queue.update(gaugeID: "busy", payload: "0")
-        queue.update(gaugeID: "quiet", payload: "q")
+        queue.update(gaugeID: "busy")
+        queue.update(gaugeID: "quiet")
         var order: [String] = []
         for mid in Int32(1)...4 {
-            let (gaugeID, _) = queue.next()!
+            let gaugeID = queue.next()!
             queue.sent(mid: mid, at: 0)
             order.append(gaugeID)
-            queue.update(gaugeID: "busy", payload: "\(mid)")
+            queue.update(gaugeID: "busy")
             queue.acknowledged(mid: mid)
         }
         #expect(order == ["busy", "quiet", "busy", "busy"])
@@ -77,7 +75,7 @@ struct StateQueueTests {
     @Test("after a reconnect every gauge is sent again, and acknowledgements from the old connection free nothing")
     func resendAll() {
         var queue = StateQueue(window: 2, ackTimeoutMilliseconds: 1000)
-        for gaugeID in ["a", "b", "c"] { queue.update(gaugeID: gaugeID, payload: gaugeID) }
+        for gaugeID in ["a", "b", "c"] { queue.update(gaugeID: gaugeID) }
         _ = Self.sendAll(&queue)
         queue.acknowledged(mid: 1)
         _ = Self.sendAll(&queue, firstMid: 3)
@@ -97,17 +95,17 @@ struct StateQueueTests {
     @Test("a state never acknowledged frees its slot after the timeout, and its gauge's newest state goes again")
     func expiry() {
         var queue = StateQueue(window: 1, ackTimeoutMilliseconds: 1000)
-        queue.update(gaugeID: "a", payload: "a1")
-        queue.update(gaugeID: "b", payload: "b1")
+        queue.update(gaugeID: "a")
+        queue.update(gaugeID: "b")
         _ = Self.sendAll(&queue, at: 0)
         queue.expire(now: 999)
         #expect(queue.next() == nil)
         queue.expire(now: 1000)
-        #expect(Self.sendAll(&queue, firstMid: 2, at: 1000).map(\.payload) == ["b1"])
+        #expect(Self.sendAll(&queue, firstMid: 2, at: 1000).map(\.gaugeID) == ["b"])
         queue.acknowledged(mid: 2)
-        #expect(Self.sendAll(&queue, firstMid: 3, at: 1000).map(\.payload) == ["a1"])
+        #expect(Self.sendAll(&queue, firstMid: 3, at: 1000).map(\.gaugeID) == ["a"])
         // The late acknowledgement of the given-up message frees no slot for the state waiting now.
-        queue.update(gaugeID: "b", payload: "b2")
+        queue.update(gaugeID: "b")
         queue.acknowledged(mid: 1)
         #expect(queue.next() == nil)
     }
@@ -115,8 +113,8 @@ struct StateQueueTests {
     @Test("what waits is one entry per gauge however many updates arrive")
     func boundedByGauges() {
         var queue = StateQueue(window: 4, ackTimeoutMilliseconds: 1000)
-        for round in 0..<10_000 { queue.update(gaugeID: "g\(round % 50)", payload: "\(round)") }
-        var all: [(mid: Int32, gaugeID: String, payload: String)] = []
+        for round in 0..<10_000 { queue.update(gaugeID: "g\(round % 50)") }
+        var all: [(mid: Int32, gaugeID: String)] = []
         while case let more = Self.sendAll(&queue, firstMid: Int32(all.count + 1)), !more.isEmpty {
             #expect(more.count <= 4)
             for state in more { queue.acknowledged(mid: state.mid) }
@@ -124,6 +122,23 @@ struct StateQueueTests {
         }
         #expect(all.count == 50)
         #expect(Set(all.map(\.gaugeID)).count == 50)
-        #expect(all.allSatisfy { Int($0.payload)! >= 10_000 - 50 })
+    }
+
+    @Test("a gauge no longer configured is forgotten: not sent, and not sent again after a reconnect")
+    func forget() {
+        var queue = StateQueue(window: 4, ackTimeoutMilliseconds: 1000)
+        for gaugeID in ["a", "gone", "b"] { queue.update(gaugeID: gaugeID) }
+        var sent: [String] = []
+        while let gaugeID = queue.next() {
+            if gaugeID == "gone" {
+                queue.forget()
+            } else {
+                queue.sent(mid: Int32(sent.count + 1), at: 0)
+                sent.append(gaugeID)
+            }
+        }
+        #expect(sent == ["a", "b"])
+        queue.resendAll()
+        #expect(Set(Self.sendAll(&queue, firstMid: 10).map(\.gaugeID)) == ["a", "b"])
     }
 }

@@ -66,7 +66,8 @@ public final class ReplayPublisher {
     private func settle() throws(DaemonError) {
         if let error = fatal.error { throw error }
         do {
-            try outbox.settle(store: store, now: .now())
+            // A replay publishes events only: the retained states are the live daemon's.
+            try outbox.settle(store: store, now: .now()) { _ in nil }
         } catch {
             throw DaemonError("database error: \(error)")
         }
