@@ -115,7 +115,9 @@ public final class Pipeline {
     {
         let open = Dictionary(grouping: try store.activeAlerts(), by: \.gaugeID)
         let memories = try store.memories()
+        // Sized once: with 10 000 gauges, growing by doubling held two copies of 14 MB for a moment.
         var monitors: [GaugeMonitor] = []
+        monitors.reserveCapacity(gauges.count)
         for gauge in gauges {
             let memory = memories[gauge.id] ?? GaugeMemory()
             let recent = try memory.lastValid.map { lastValid throws(SQLiteError) in

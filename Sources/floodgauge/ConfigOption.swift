@@ -1,6 +1,9 @@
 import ArgumentParser
-import Foundation
 import GaugeDaemon
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `--config PATH`, shared by every command that reads the config.
 struct ConfigOption: ParsableArguments {
@@ -12,7 +15,7 @@ struct ConfigOption: ParsableArguments {
     var path: String?
 
     var resolvedPath: String {
-        path ?? ProcessInfo.processInfo.environment["FLOODGAUGE_CONFIG"] ?? "/etc/floodgauge/floodgauge.toml"
+        path ?? getenv("FLOODGAUGE_CONFIG").map { String(cString: $0) } ?? "/etc/floodgauge/floodgauge.toml"
     }
 
     /// The checked config, or a failure listing every problem (exit 1).

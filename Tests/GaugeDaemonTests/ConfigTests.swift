@@ -345,6 +345,15 @@ struct ConfigTests {
         #expect(config.alerts.log == "/var/log/floodgauge/alerts.log")
     }
 
+    @Test("paths are made absolute lexically: `.`, `..` and repeated slashes go, `..` stops at the root")
+    func pathNormalisation() {
+        #expect(FilePaths.absolute("a/./b//c/../d", from: "/srv/fg") == "/srv/fg/a/b/d")
+        #expect(FilePaths.absolute("../../../x", from: "/srv/fg") == "/x")
+        #expect(FilePaths.absolute("/var//lib/./floodgauge/", from: "/srv") == "/var/lib/floodgauge")
+        #expect(FilePaths.directory(of: "/etc/floodgauge/floodgauge.toml") == "/etc/floodgauge")
+        #expect(FilePaths.directory(of: "/floodgauge.toml") == "/")
+    }
+
     @Test("a config named without a directory resolves its paths from the working directory")
     func configInWorkingDirectory() throws {
         let config = try Config.parse(

@@ -1,4 +1,4 @@
-public import GaugeCore
+import GaugeCore
 
 #if canImport(Glibc)
     import Glibc

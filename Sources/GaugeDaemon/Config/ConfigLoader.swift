@@ -1,4 +1,3 @@
-import Foundation
 import GaugeCore
 
 /// One thing wrong with a config file, printed as `check-config` shows it: `file:line: key: message`.
@@ -55,13 +54,12 @@ extension Config {
         func unreadable(_ reason: String) -> ConfigError {
             ConfigError(problems: [ConfigProblem(file: path, line: nil, key: nil, message: "cannot read: \(reason)")])
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw unreadable(error.systemReason)
+        let bytes: [UInt8]
+        switch FilePaths.contents(of: path) {
+        case .success(let contents): bytes = contents
+        case .failure(let error): throw unreadable(error.reason)
         }
-        guard let text = String(validating: data, as: UTF8.self) else { throw unreadable("not UTF-8 text") }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw unreadable("not UTF-8 text") }
         return try parse(text: text, file: path)
     }
 
@@ -77,21 +75,10 @@ extension Config {
             throw ConfigError(problems: [ConfigProblem(file: file, line: error.line, key: nil, message: error.message)])
         }
         let log = ProblemLog(file: file)
-        let schema = ConfigSchema(directory: URL(fileURLWithPath: file).deletingLastPathComponent())
+        let schema = ConfigSchema(directory: FilePaths.directory(of: file))
         let config = TableReader.read(document, path: "", log: log, schema.readConfig)
         guard let config, log.problems.isEmpty else { throw ConfigError(problems: log.problemsByLine) }
         return config
-    }
-}
-
-extension Error {
-    /// The system's own words ("No such file or directory") without Foundation's "The operation could not be
-    /// completed." before them.
-    fileprivate var systemReason: String {
-        guard let underlying = (self as? CocoaError)?.underlying.map({ $0 as NSError }),
-            underlying.domain == NSPOSIXErrorDomain
-        else { return localizedDescription }
-        return String(cString: strerror(Int32(underlying.code)))
     }
 }
 
@@ -99,8 +86,8 @@ extension Error {
 
 /// What each section of the file may hold and how its values are checked.
 private struct ConfigSchema {
-    /// The config file's directory, which relative paths in it start from.
-    let directory: URL
+    /// The config file's directory (absolute), which relative paths in it start from.
+    let directory: String
 
     func readConfig(_ r: inout TableReader) -> Config? {
         let mqtt = r.section("mqtt", readMQTT)
@@ -176,8 +163,7 @@ private struct ConfigSchema {
         var storage = Config.Storage()
         r.update(&storage.database, "database", absolutePath)
         // The ring belongs beside the database unless the file says otherwise.
-        storage.ring = URL(fileURLWithPath: storage.database).deletingLastPathComponent()
-            .appendingPathComponent("floodgauge.ring").path
+        storage.ring = FilePaths.absolute("floodgauge.ring", from: FilePaths.directory(of: storage.database))
         r.update(&storage.ring, "ring", absolutePath)
         r.update(&storage.retainUplinksSeconds, "retain_uplinks", Rules.retention)
         return storage
@@ -191,7 +177,7 @@ private struct ConfigSchema {
     }
 
     private func absolutePath(_ path: String) throws(Invalid) -> String {
-        URL(fileURLWithPath: try Rules.nonEmpty(path), relativeTo: directory).standardizedFileURL.path
+        FilePaths.absolute(try Rules.nonEmpty(path), from: directory)
     }
 
     // MARK: Gauges
