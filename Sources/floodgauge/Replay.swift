@@ -67,7 +67,7 @@ struct Replay: ParsableCommand {
         }
         let path = try databasePath()
         let store = try runtime { () throws(SQLiteError) in try Store(path: path) }
-        let replayer = try runtime { () throws(DaemonError) in try Replayer(config: loaded, store: store) }
+        let replayer = try runtime { () throws(DaemonError) in try Replayer(config: loaded, store: store, logger: Logger(label: "floodgauge")) }
         var summary = ReplaySummary(files: files, database: path)
         var progress = ReplayProgress(totalBytes: stream.totalBytes)
         let publisher = try runtime { () throws(DaemonError) in

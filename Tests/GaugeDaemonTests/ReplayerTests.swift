@@ -2,6 +2,7 @@ import Foundation
 import GaugeCore
 import GaugeDaemon
 import GaugeStore
+import Logging
 import Testing
 
 /// The replayer's own duties; the scenarios (ScenarioTests) check what it produces through the detectors.
@@ -17,7 +18,7 @@ struct ReplayerTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try Store(path: directory.appendingPathComponent("r.db").path)
-        let replayer = try Replayer(config: try Config.load(path: Self.config.path), store: store)
+        let replayer = try Replayer(config: try Config.load(path: Self.config.path), store: store, logger: Logger(label: "test"))
         let message = CapturedMessage(
             time: Timestamp.parseRFC3339("2026-11-22T10:00:00Z")!, topic: Array("elsewhere/x".utf8), payload: [1, 2])
         var done = 0

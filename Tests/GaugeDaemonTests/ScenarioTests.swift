@@ -2,6 +2,7 @@ import Foundation
 import GaugeCore
 import GaugeDaemon
 import GaugeStore
+import Logging
 import Testing
 
 /// Replays the hand-made flood scenarios of `Fixtures/scenarios/` through the whole pipeline (config
@@ -50,7 +51,7 @@ struct ScenarioTests {
         let config = try Config.load(path: folder.appendingPathComponent("config.toml").path)
         let database = try TemporaryDatabase()
         let store = try Store(path: database.path)
-        let replayer = try Replayer(config: config, store: store)
+        let replayer = try Replayer(config: config, store: store, logger: Logger(label: "test"))
 
         let capture = folder.appendingPathComponent("capture.jsonl")
         let (messages, problems) = try CaptureStream.readAll([capture.path])
