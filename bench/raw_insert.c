@@ -1,8 +1,8 @@
 /*
  * The raw sqlite3 floor for `scripts/bench-replay`: inserts the sample rows a replay stored, read back from its
- * database, into a fresh database with the same `samples` table, the same pragmas floodgauge sets (WAL,
- * synchronous NORMAL, checkpoints at 8192 pages) and one prepared statement, committing every ROWS_PER_COMMIT
- * rows. Only the inserts are timed: what storing these rows costs with nothing else to do (no decoding, no
+ * database, into a fresh database with the same `samples` table, the same settings floodgauge makes (WAL,
+ * synchronous NORMAL, checkpoints at 8192 pages, no memory statistics) and one prepared statement, committing
+ * every ROWS_PER_COMMIT rows. Only the inserts are timed: what storing these rows costs with nothing else to do (no decoding, no
  * uplinks, no detectors). CACHE_KIB sets the page cache as replay sets its own; SQLite's default without it.
  *
  *   raw_insert REPLAY_DB OUT_DB ROWS_PER_COMMIT [CACHE_KIB]   prints {"rows":N,"seconds":S}
@@ -47,6 +47,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     long per_commit = atol(argv[3]);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sqlite3 *in, *out;
     sqlite3_stmt *stmt;
     check(sqlite3_open_v2(argv[1], &in, SQLITE_OPEN_READONLY, NULL), in, argv[1]);
