@@ -79,12 +79,18 @@ public final class Daemon: @unchecked Sendable {
         let metrics = MetricsBoard()
         client.attachDaemonHooks(status: status, liveness: liveness, fatal: fatal, settings: config.mqtt)
         let ready = FirstTime()
+        let wakeup = try Wakeup()
         client.onMessage = { [ring] subscription, topic, payload in
             Self.enqueue(ring: ring, topic: topic, payload: payload, source: subscription)
+            wakeup.signalIfSleeping()
         }
-        client.onPublished = { mid in outbox.acknowledged(mid: mid) }
+        client.onPublished = { mid in
+            outbox.acknowledged(mid: mid)
+            wakeup.signal()
+        }
         client.onSubscribed = { [notifier, logger] in
             outbox.connected()
+            wakeup.signal()
             if ready.check() {
                 logger.info("subscribed; ready")
                 notifier.ready(status: "subscribed")
@@ -93,7 +99,8 @@ public final class Daemon: @unchecked Sendable {
 
         let processing = PipelineThread(
             ring: ring, pipeline: pipeline, store: store, outbox: outbox, alertLog: alertLog, logger: logger,
-            retainUplinksSeconds: config.storage.retainUplinksSeconds, liveness: liveness, metrics: metrics)
+            retainUplinksSeconds: config.storage.retainUplinksSeconds, liveness: liveness, metrics: metrics,
+            wakeup: wakeup)
         // What the ring still holds was acknowledged to the broker before the last run ended: it
         // reaches SQLite before anything new is accepted.
         let left = try processing.drain()

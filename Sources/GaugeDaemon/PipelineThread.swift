@@ -47,6 +47,10 @@ final class PipelineThread: @unchecked Sendable {
     private let liveness: Liveness
     /// Given the pipeline's state after every such turn, for the metrics.
     private let metrics: MetricsBoard
+    /// Where the thread sleeps while idle; the network thread, acknowledgements and requests wake it.
+    private let wakeup: Wakeup
+    /// The longest sleep: silence deadlines, retention and the watchdog's beat need no more than this.
+    static let idleMilliseconds: Int32 = 100
 
     /// Small enough that a step takes milliseconds, so a message arriving meanwhile barely waits.
     static let pruningStep = 500
@@ -57,8 +61,9 @@ final class PipelineThread: @unchecked Sendable {
 
     init(
         ring: SPSCRing, pipeline: Pipeline, store: Store, outbox: Outbox, alertLog: AlertLog, logger: Logger,
-        retainUplinksSeconds: Int64?, liveness: Liveness, metrics: MetricsBoard
+        retainUplinksSeconds: Int64?, liveness: Liveness, metrics: MetricsBoard, wakeup: Wakeup
     ) {
+        self.wakeup = wakeup
         self.retainUplinksSeconds = retainUplinksSeconds
         self.liveness = liveness
         self.metrics = metrics
@@ -100,6 +105,7 @@ final class PipelineThread: @unchecked Sendable {
     func reload(_ reload: Reload, seconds: Double = 30) -> Bool {
         let done = reloads.load(ordering: .acquiring) + 1
         reloadRequest.withLock { $0 = reload }
+        wakeup.signal()
         var waited = 0.0
         while reloads.load(ordering: .acquiring) < done {
             guard waited < seconds else { return false }
@@ -137,6 +143,7 @@ final class PipelineThread: @unchecked Sendable {
     /// Asks the thread to drain the ring and end; returns what stopped it, if it failed.
     func join() -> DaemonError? {
         stopRequested.store(true, ordering: .releasing)
+        wakeup.signal()
         if let thread { pthread_join(thread, nil) }
         thread = nil
         return failure
@@ -163,7 +170,7 @@ final class PipelineThread: @unchecked Sendable {
                 metrics.update(from: pipeline)
                 if processed == 0 {
                     if stopping { return }
-                    if try !pruneOldUplinks() { usleep(1000) }
+                    if try !pruneOldUplinks() { wakeup.sleep(milliseconds: Self.idleMilliseconds) { ring.isEmpty } }
                 }
             } catch {
                 guard recover(from: error) else { return }
