@@ -47,8 +47,12 @@ final class PipelineThread: @unchecked Sendable {
     private let liveness: Liveness
     /// Given the pipeline's state after every such turn, for the metrics.
     private let metrics: MetricsBoard
-    /// Where the thread sleeps while idle; the network thread, acknowledgements and requests wake it.
+    /// Where the thread sleeps once idle; the network thread, acknowledgements and requests wake it.
     private let wakeup: Wakeup
+    /// Polls of an empty ring, 1 ms apart, before the thread sleeps until woken. While messages keep coming it
+    /// polls, so each batch takes what arrived meanwhile: woken for every message at a steady 5000 a second, it
+    /// committed them one by one and spent 15 % more CPU per message.
+    static let pollsBeforeSleeping = 100
     /// The longest sleep: silence deadlines, retention and the watchdog's beat need no more than this.
     static let idleMilliseconds: Int32 = 100
 
@@ -153,6 +157,7 @@ final class PipelineThread: @unchecked Sendable {
         // Every gauge's state as committed, for the retained state topics, sent once the broker is there.
         for gaugeID in pipeline.gaugeIDs { outbox.stateChanged(gaugeID: gaugeID) }
         var pause: useconds_t = 100_000
+        var emptyPolls = 0
         while true {
             liveness.beat()
             let stopping = stopRequested.load(ordering: .acquiring)
@@ -168,9 +173,11 @@ final class PipelineThread: @unchecked Sendable {
                     pause = 100_000
                 }
                 metrics.update(from: pipeline)
-                if processed == 0 {
+                if processed > 0 {
+                    emptyPolls = 0
+                } else {
                     if stopping { return }
-                    if try !pruneOldUplinks() { wakeup.sleep(milliseconds: Self.idleMilliseconds) { ring.isEmpty } }
+                    if try !pruneOldUplinks() { waitForMessages(emptyPolls: &emptyPolls) }
                 }
             } catch {
                 guard recover(from: error) else { return }
@@ -185,6 +192,16 @@ final class PipelineThread: @unchecked Sendable {
                 }
                 pause = min(pause * 2, 10_000_000)
             }
+        }
+    }
+
+    /// Waits for the next message: polls the ring every millisecond for a while, then sleeps until woken.
+    private func waitForMessages(emptyPolls: inout Int) {
+        emptyPolls += 1
+        if emptyPolls < Self.pollsBeforeSleeping {
+            usleep(1000)
+        } else {
+            wakeup.sleep(milliseconds: Self.idleMilliseconds) { ring.isEmpty }
         }
     }
 
