@@ -75,17 +75,20 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        // What more than one test target needs: a tmpfs to fill.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: settings),
         .testTarget(name: "GaugeCoreTests", dependencies: ["GaugeCore"], swiftSettings: settings),
         .testTarget(name: "GaugeStoreTests", dependencies: ["GaugeStore", "GaugeCore"], swiftSettings: settings),
         .testTarget(
             name: "GaugeDaemonTests",
             dependencies: [
-                "GaugeDaemon", "GaugeCore", "GaugeStore", .product(name: "Logging", package: "swift-log"),
+                "GaugeDaemon", "GaugeCore", "GaugeStore", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
         ),
         // GaugeDaemon and GaugeCore only to lay out ring files for the daemon to recover.
         .testTarget(
-            name: "EndToEndTests", dependencies: ["floodgauge", "GaugeDaemon", "GaugeCore"], swiftSettings: settings),
+            name: "EndToEndTests", dependencies: ["floodgauge", "GaugeDaemon", "GaugeCore", "TestSupport"],
+            swiftSettings: settings),
     ]
 )

@@ -68,10 +68,10 @@ final class Checkpointer: @unchecked Sendable {
     /// Whether a reader holds the log past `limit`, so it is said once.
     private var heldBack = false
 
-    /// Opens a connection of its own to `database` and turns `writer`'s automatic checkpoints off.
-    init(database: String, writer: Connection, logger: Logger, policy: Policy = Policy()) throws(DaemonError) {
+    /// Opens a connection of its own to `writer`'s database and turns `writer`'s automatic checkpoints off.
+    init(writer: Connection, logger: Logger, policy: Policy = Policy()) throws(DaemonError) {
         do {
-            connection = try Connection(path: database)
+            connection = try Connection(path: writer.path)
         } catch {
             throw DaemonError("cannot open database for checkpoints: \(error)")
         }
@@ -85,17 +85,7 @@ final class Checkpointer: @unchecked Sendable {
     var snapshot: Counts { counts.withLock { $0 } }
 
     func start() throws(DaemonError) {
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { context in
-            Unmanaged<Checkpointer>.fromOpaque(context!).takeRetainedValue().run()
-            return nil
-        }, context)
-        guard rc == 0 else {
-            Unmanaged<Checkpointer>.fromOpaque(context).release()
-            throw DaemonError("cannot start the checkpoint thread: \(String(cString: strerror(rc)))")
-        }
-        self.thread = thread
+        thread = try startThread("checkpoint") { self.run() }
     }
 
     /// Ends the thread after one last checkpoint, which copies everything once the writer has stopped. Call it

@@ -46,7 +46,7 @@ public final class Daemon: @unchecked Sendable {
             throw DaemonError("cannot open database: \(error)")
         }
         // From here on commits only append to the write-ahead log; the checkpointer copies it into the file.
-        let checkpointer = try Checkpointer(database: config.storage.database, writer: store.connection, logger: logger)
+        let checkpointer = try Checkpointer(writer: store.connection, logger: logger)
         try checkpointer.start()
         defer { checkpointer.stop() }
         let alertLog = try AlertLog(path: config.alerts.log)

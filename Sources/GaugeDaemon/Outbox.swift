@@ -13,7 +13,7 @@ import Synchronization
 /// States go out a few at a time, each gauge's newest (`StateQueue`), not as fast as batches change them:
 /// libmosquitto keeps what it cannot send yet in its own memory, without bound.
 ///
-/// - Important: `publish`, `publishState` and `settle` run on the pipeline thread; `acknowledged` and `connected`
+/// - Important: `publish`, `stateChanged` and `settle` run on the pipeline thread; `acknowledged` and `connected`
 ///   on the network thread; `pending` anywhere.
 final class Outbox: @unchecked Sendable {
     private let client: MQTTClient
@@ -26,8 +26,8 @@ final class Outbox: @unchecked Sendable {
     private let resendNeeded = Atomic(false)
     /// `inFlight.count`, readable from any thread (shutdown waits for it to reach 0).
     private let inFlightCount = Atomic(0)
-    /// Each gauge's latest state, sent again after a reconnect: a broker without persistence forgets retained
-    /// messages when it restarts. Pipeline thread only.
+    /// The gauges whose state is due, every gauge again after a reconnect: a broker without persistence forgets
+    /// retained messages when it restarts. Pipeline thread only.
     ///
     /// The window stays below the 20 messages libmosquitto keeps in flight by default, so an event published
     /// meanwhile goes out at once instead of queueing behind states; a larger one would only queue in the library.

@@ -80,17 +80,7 @@ final class PipelineThread: @unchecked Sendable {
     }
 
     func start() throws(DaemonError) {
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { context in
-            Unmanaged<PipelineThread>.fromOpaque(context!).takeRetainedValue().run()
-            return nil
-        }, context)
-        guard rc == 0 else {
-            Unmanaged<PipelineThread>.fromOpaque(context).release()
-            throw DaemonError("cannot start the pipeline thread: \(String(cString: strerror(rc)))")
-        }
-        self.thread = thread
+        thread = try startThread("pipeline") { self.run() }
     }
 
     /// Processes everything the ring holds on the calling thread, before the pipeline thread runs;

@@ -3,6 +3,7 @@ import GaugeCore
 import GaugeStore
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import GaugeDaemon
@@ -37,9 +38,13 @@ private final class RecordingLog: LogHandler, @unchecked Sendable {
     var all: [String] { lines.withLock { $0 } }
 }
 
-private func logger() -> (Logger, RecordingLog) {
-    let handler = RecordingLog()
-    return (Logger(label: "test") { _ in handler }, handler)
+/// A store at `path` and its checkpointer, not yet started, with the tests' small policy; and what it logs.
+private func checkpointedStore(_ path: String) throws -> (Store, Checkpointer, RecordingLog) {
+    let store = try Store(path: path)
+    let recorded = RecordingLog()
+    let checkpointer = try Checkpointer(
+        writer: store.connection, logger: Logger(label: "test") { _ in recorded }, policy: CheckpointerTests.policy)
+    return (store, checkpointer, recorded)
 }
 
 private let devEUI: UInt64 = 0x70B3_D57E_D000_1234
@@ -74,10 +79,11 @@ private func count(_ path: String, _ table: String) throws -> Int64 {
     return rows
 }
 
-/// The database file alone, without its write-ahead log: what checkpoints have copied into it.
-private func fileOnly(_ scratch: Scratch) throws -> String {
+/// The database file at `path` alone, copied into `scratch` without its write-ahead log: what checkpoints have
+/// copied into it.
+private func fileOnly(_ path: String, _ scratch: Scratch) throws -> String {
     let copy = scratch.directory.appendingPathComponent("file-only.db").path
-    try FileManager.default.copyItem(atPath: scratch.path, toPath: copy)
+    try FileManager.default.copyItem(atPath: path, toPath: copy)
     return copy
 }
 
@@ -94,9 +100,7 @@ private func walBytes(frames: Int) -> Int { 32 + frames * (4096 + 24) }
     /// checkpointer has stopped the database file alone holds every row.
     @Test func underASteadyStreamTheLogStaysBoundedAndTheFileGetsEveryRow() throws {
         let scratch = try Scratch()
-        let store = try Store(path: scratch.path)
-        let (log, recorded) = logger()
-        let checkpointer = try Checkpointer(database: scratch.path, writer: store.connection, logger: log, policy: Self.policy)
+        let (store, checkpointer, recorded) = try checkpointedStore(scratch.path)
         try checkpointer.start()
         let messages = 4000
         var largestWAL = 0
@@ -118,7 +122,7 @@ private func walBytes(frames: Int) -> Int { 32 + frames * (4096 + 24) }
 
         #expect(try count(scratch.path, "uplinks") == Int64(messages))
         #expect(try count(scratch.path, "samples") == Int64(messages))
-        let copy = try fileOnly(scratch)
+        let copy = try fileOnly(scratch.path, scratch)
         #expect(try count(copy, "uplinks") == Int64(messages))
         #expect(try count(copy, "samples") == Int64(messages))
     }
@@ -127,9 +131,7 @@ private func walBytes(frames: Int) -> Int { 32 + frames * (4096 + 24) }
     /// the write lock by itself. The full checkpoint pauses the writer between two of them, and the log stays bounded.
     @Test func aBacklogCommittedBackToBackStillLetsTheLogGoBackToItsStart() throws {
         let scratch = try Scratch()
-        let store = try Store(path: scratch.path)
-        let (log, _) = logger()
-        let checkpointer = try Checkpointer(database: scratch.path, writer: store.connection, logger: log, policy: Self.policy)
+        let (store, checkpointer, _) = try checkpointedStore(scratch.path)
         try checkpointer.start()
         var largestWAL = 0
         let batches = 1500
@@ -145,7 +147,7 @@ private func walBytes(frames: Int) -> Int { 32 + frames * (4096 + 24) }
         #expect(counts.full >= 1, "\(counts)")
         #expect(counts.largestLog < 3 * Self.policy.limit, "\(counts)")
         #expect(largestWAL <= walBytes(frames: 3 * Self.policy.limit), "\(largestWAL) bytes, \(counts)")
-        let copy = try fileOnly(scratch)
+        let copy = try fileOnly(scratch.path, scratch)
         #expect(try count(copy, "uplinks") == Int64(batches * 20))
     }
 
@@ -154,9 +156,7 @@ private func walBytes(frames: Int) -> Int { 32 + frames * (4096 + 24) }
     /// log is copied.
     @Test func aLongReaderHoldsTheLogBackWithoutHoldingUpTheWriter() throws {
         let scratch = try Scratch()
-        let store = try Store(path: scratch.path)
-        let (log, recorded) = logger()
-        let checkpointer = try Checkpointer(database: scratch.path, writer: store.connection, logger: log, policy: Self.policy)
+        let (store, checkpointer, recorded) = try checkpointedStore(scratch.path)
         try checkpointer.start()
         for i in 0..<100 { try commitMessage(store, i) }
 
@@ -182,43 +182,37 @@ private func walBytes(frames: Int) -> Int { 32 + frames * (4096 + 24) }
 
         try reader.execute("COMMIT")
         checkpointer.stop()
-        let copy = try fileOnly(scratch)
+        let copy = try fileOnly(scratch.path, scratch)
         #expect(try count(copy, "uplinks") == 1500)
     }
 
     /// A full disk fails the checkpoint, not the daemon: the log keeps its frames, the failure is said once, and the
     /// next try after space returned copies everything.
-    @Test(.enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
+    @Test(.enabled(if: SmallFileSystem.canMount, "needs root to mount a tmpfs"))
     func aFullDiskFailsTheCheckpointUntilSpaceReturns() throws {
         let scratch = try Scratch()
-        let mount = scratch.directory.appendingPathComponent("disk").path
-        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
-        guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", mount]) else { return }
-        defer { _ = run("/bin/umount", [mount]) }
-        let path = mount + "/floodgauge.db"
+        let disk = try #require(SmallFileSystem(at: scratch.directory.appendingPathComponent("disk").path, bytes: 16 << 20))
+        let path = disk.path + "/floodgauge.db"
 
-        let store = try Store(path: path)
-        let (log, recorded) = logger()
-        let checkpointer = try Checkpointer(database: path, writer: store.connection, logger: log, policy: Self.policy)
-        // Commits only append (the checkpointer has the job and does not run yet), then the disk fills up.
-        for i in 0..<300 { try commitMessage(store, i) }
-        let filler = mount + "/filler"
-        var stats = statvfs()
-        statvfs(mount, &stats)
-        #expect(FileManager.default.createFile(atPath: filler, contents: Data(count: Int(stats.f_bavail) * Int(stats.f_frsize))))
+        // In a block of its own, so the store and the checkpointer have closed their files when the disk unmounts.
+        do {
+            let (store, checkpointer, recorded) = try checkpointedStore(path)
+            // Commits only append (the checkpointer has the job and does not run yet), then the disk fills up.
+            for i in 0..<300 { try commitMessage(store, i) }
+            let filler = disk.path + "/filler"
+            #expect(FileManager.default.createFile(atPath: filler, contents: Data(count: disk.available)))
 
-        try checkpointer.start()
-        #expect(eventually(seconds: 5) { checkpointer.snapshot.failed >= 1 })
-        usleep(UInt32(Self.policy.retry) * 2000)
-        #expect(recorded.all.filter { $0.contains("checkpoint failed") }.count == 1, "\(recorded.all)")
+            try checkpointer.start()
+            #expect(eventually(seconds: 5) { checkpointer.snapshot.failed >= 1 })
+            usleep(UInt32(Self.policy.retry) * 2000)
+            #expect(recorded.all.filter { $0.contains("checkpoint failed") }.count == 1, "\(recorded.all)")
 
-        try FileManager.default.removeItem(atPath: filler)
-        #expect(eventually(seconds: 5) { recorded.all.contains { $0.contains("checkpoints work again") } }, "\(recorded.all)")
-        checkpointer.stop()
-        #expect(try count(path, "uplinks") == 300)
-        let copy = scratch.directory.appendingPathComponent("file-only.db").path
-        try FileManager.default.copyItem(atPath: path, toPath: copy)
-        #expect(try count(copy, "uplinks") == 300)
+            try FileManager.default.removeItem(atPath: filler)
+            #expect(eventually(seconds: 5) { recorded.all.contains { $0.contains("checkpoints work again") } }, "\(recorded.all)")
+            checkpointer.stop()
+            #expect(try count(path, "uplinks") == 300)
+            #expect(try count(try fileOnly(path, scratch), "uplinks") == 300)
+        }
     }
 }
 
@@ -229,14 +223,4 @@ private func eventually(seconds: Double = 10, _ condition: () throws -> Bool) re
         usleep(10_000)
     }
     return try condition()
-}
-
-private func run(_ tool: String, _ arguments: [String]) -> Bool {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = arguments
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return false }
-    process.waitUntilExit()
-    return process.terminationStatus == 0
 }

@@ -13,8 +13,8 @@ struct WakeupTests {
     }
 
     @Test("a signal from another thread ends the sleep, and a message wakes a sleeping pipeline")
-    func signalWakes() {
-        let wakeup = try! Wakeup()
+    func signalWakes() throws {
+        let wakeup = try Wakeup()
         for signal in [wakeup.signal, wakeup.signalIfSleeping] {
             let signaller = Thread {
                 Thread.sleep(forTimeInterval: 0.2)
@@ -26,14 +26,14 @@ struct WakeupTests {
     }
 
     @Test("with work waiting it does not sleep at all")
-    func noSleepWithWork() {
-        let wakeup = try! Wakeup()
+    func noSleepWithWork() throws {
+        let wakeup = try Wakeup()
         #expect(Self.timedSleep(wakeup, isIdle: { false }) < .seconds(30))
     }
 
     @Test("a signal given while awake ends the next sleep at once; a message while awake does not")
-    func signalsWhileAwake() {
-        let wakeup = try! Wakeup()
+    func signalsWhileAwake() throws {
+        let wakeup = try Wakeup()
         wakeup.signal()
         #expect(Self.timedSleep(wakeup) < .seconds(30))
         // Consumed by that sleep: the next one waits for its own signal (or its timeout, cut short here).

@@ -59,7 +59,7 @@ public final class Replayer {
         guard var pending = try next() else { return }
         // Checkpoints on a thread of their own, as in the daemon: inline, the commits waited a quarter of a replay's
         // time for the checkpoints' fsyncs.
-        let checkpointer = try Checkpointer(database: store.connection.path, writer: store.connection, logger: logger)
+        let checkpointer = try Checkpointer(writer: store.connection, logger: logger)
         try checkpointer.start()
         defer { checkpointer.stop() }
         let first = pending.time

@@ -25,7 +25,7 @@ enum FilePaths {
         return path == "/" ? "/" : absolute("..", from: path)
     }
 
-    static var workingDirectory: String {
+    private static var workingDirectory: String {
         guard let cwd = getcwd(nil, 0) else { return "/" }
         defer { free(cwd) }
         return String(cString: cwd)

@@ -48,17 +48,7 @@ final class HTTPServer: @unchecked Sendable {
     }
 
     func start() throws(DaemonError) {
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { context in
-            Unmanaged<HTTPServer>.fromOpaque(context!).takeRetainedValue().serve()
-            return nil
-        }, context)
-        guard rc == 0 else {
-            Unmanaged<HTTPServer>.fromOpaque(context).release()
-            throw DaemonError("cannot start the metrics thread: \(String(cString: strerror(rc)))")
-        }
-        self.thread = thread
+        thread = try startThread("metrics") { self.serve() }
     }
 
     /// Ends the thread: shutting the listening socket down makes its `accept` return.
